@@ -1,0 +1,280 @@
+// DataStream, SingleOutputStreamOperator and DataStreamSink: the fluent API users build jobs with.
+
+import { IllegalArgumentError } from '../core/errors.ts';
+import type { ShipStrategy } from '../graph/stream-graph.ts';
+import type { StreamExecutionEnvironment } from './environment.ts';
+import {
+  instantiateFunction,
+  toKeyExtractor,
+  toPartitionFn,
+  type FilterFunction,
+  type FlatMapFunction,
+  type KeySelector,
+  type MapFunction,
+  type Partitioner,
+} from './functions.ts';
+import type { KeyedStream } from './keyed-stream.ts';
+import { ProcessOperator } from './operators/process-operator.ts';
+import { SinkWriterOperator } from './operators/sink-writer-operator.ts';
+import { StreamFilter } from './operators/stream-filter.ts';
+import { StreamFlatMap } from './operators/stream-flat-map.ts';
+import { StreamMap } from './operators/stream-map.ts';
+import type { AbstractStreamOperator } from './operators/stream-operator.ts';
+import type { ProcessFunction } from './process-function.ts';
+import type { Sink } from './sink.ts';
+import { PrintSink } from './sinks/print-sink.ts';
+import {
+  OneInputTransformation,
+  PartitionTransformation,
+  UnionTransformation,
+  type Transformation,
+} from './transformation.ts';
+
+/**
+ * A stream of elements of type T.
+ *
+ * @example
+ * env.fromSequence(1, 100).map((n) => n * 2).filter((n) => n % 3 === 0).print();
+ */
+export class DataStream<T> {
+  constructor(
+    protected readonly environment: StreamExecutionEnvironment,
+    readonly transformation: Transformation<T>,
+  ) {}
+
+  getExecutionEnvironment(): StreamExecutionEnvironment {
+    return this.environment;
+  }
+
+  getParallelism(): number {
+    return this.transformation.parallelism > 0 ? this.transformation.parallelism : this.environment.getParallelism();
+  }
+
+  map<R>(fn: MapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform<R>('Map', () => new StreamMap(instantiateFunction(fn)));
+  }
+
+  filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
+    return this.transform<T>('Filter', () => new StreamFilter(instantiateFunction(fn)));
+  }
+
+  flatMap<R>(fn: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform<R>('Flat Map', () => new StreamFlatMap(instantiateFunction(fn)));
+  }
+
+  process<R>(fn: ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
+    return this.transform<R>('Process', () => new ProcessOperator<T, R>(instantiateFunction(fn)));
+  }
+
+  /** Partitions the stream by key; each key's records go to one subtask (by key group). */
+  keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
+    const extract = toKeyExtractor(keySelector);
+    const partition = new PartitionTransformation(this.environment.nextTransformationId(), this.transformation, 'HASH', extract);
+    return this.environment.createKeyedStream<T, K>(partition, extract);
+  }
+
+  /** One stream of all elements of this and the given streams (no order across them). */
+  union(...streams: DataStream<T>[]): DataStream<T> {
+    for (const s of streams) {
+      if (s.environment !== this.environment) {
+        throw new IllegalArgumentError('union: all streams must come from the same StreamExecutionEnvironment');
+      }
+    }
+    const union = new UnionTransformation<T>(this.environment.nextTransformationId(), [
+      this.transformation,
+      ...streams.map((s) => s.transformation),
+    ]);
+    return new DataStream<T>(this.environment, union);
+  }
+
+  rebalance(): DataStream<T> {
+    return this.partition('REBALANCE');
+  }
+  rescale(): DataStream<T> {
+    return this.partition('RESCALE');
+  }
+  shuffle(): DataStream<T> {
+    return this.partition('SHUFFLE');
+  }
+  broadcast(): DataStream<T> {
+    return this.partition('BROADCAST');
+  }
+  global(): DataStream<T> {
+    return this.partition('GLOBAL');
+  }
+  forward(): DataStream<T> {
+    return this.partition('FORWARD');
+  }
+
+  /** Sends each element to the channel the partitioner picks for its key. */
+  partitionCustom<K>(partitioner: Partitioner<K>, keySelector: KeySelector<T, K>): DataStream<T> {
+    return this.partition('CUSTOM', { partition: toPartitionFn(partitioner), key: toKeyExtractor(keySelector) });
+  }
+
+  print(sinkIdentifier?: string): DataStreamSink<T> {
+    return this.addSink(new PrintSink<T>(false, sinkIdentifier), 'Print to Std. Out');
+  }
+
+  printToErr(sinkIdentifier?: string): DataStreamSink<T> {
+    return this.addSink(new PrintSink<T>(true, sinkIdentifier), 'Print to Std. Err');
+  }
+
+  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    return this.addSink(sink, 'Unnamed');
+  }
+
+  /**
+   * Runs the job and returns its output to the caller: an async iterator over all of it, or with `limit`, the
+   * first `limit` elements (the job is cancelled once they arrived).
+   *
+   * @example
+   * const firstTen = await env.fromSequence(1, 1e9).map((n) => n * n).executeAndCollect(10);
+   */
+  executeAndCollect(jobName?: string): AsyncIterableIterator<T>;
+  executeAndCollect(limit: number): Promise<T[]>;
+  executeAndCollect(jobName: string, limit: number): Promise<T[]>;
+  executeAndCollect(a?: string | number, b?: number): AsyncIterableIterator<T> | Promise<T[]> {
+    const jobName = typeof a === 'string' ? a : undefined;
+    const limit = typeof a === 'number' ? a : b;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new IllegalArgumentError(`executeAndCollect: limit must be a whole number >= 0, got ${limit}`);
+    }
+    const collect = new OneInputTransformation<T, never>(
+      this.environment.nextTransformationId(),
+      'Collect Stream Sink',
+      this.transformation,
+      () => new CollectSinkMarker(),
+      'sink',
+      undefined,
+      true,
+    );
+    collect.setParallelism(1);
+    this.environment.addOperator(collect);
+    return this.environment.executeCollecting<T>(collect, jobName, limit);
+  }
+
+  protected transform<R>(
+    name: string,
+    factory: () => AbstractStreamOperator<unknown>,
+    stateKeySelector?: (value: T) => unknown,
+  ): SingleOutputStreamOperator<R> {
+    const t = new OneInputTransformation<T, R>(
+      this.environment.nextTransformationId(),
+      name,
+      this.transformation,
+      factory,
+      'operator',
+      stateKeySelector,
+    );
+    this.environment.addOperator(t);
+    return new SingleOutputStreamOperator<R>(this.environment, t);
+  }
+
+  private partition(ship: ShipStrategy, partitioner?: unknown): DataStream<T> {
+    const t = new PartitionTransformation(this.environment.nextTransformationId(), this.transformation, ship, partitioner);
+    return new DataStream<T>(this.environment, t);
+  }
+
+  private addSink(sink: Sink<T>, name: string): DataStreamSink<T> {
+    const t = new OneInputTransformation<T, never>(
+      this.environment.nextTransformationId(),
+      name,
+      this.transformation,
+      () => new SinkWriterOperator(sink),
+      'sink',
+    );
+    this.environment.addOperator(t);
+    return new DataStreamSink<T>(t);
+  }
+}
+
+/** The operator of executeAndCollect's sink; the runtime replaces it with a channel to the client. */
+export class CollectSinkMarker extends SinkWriterOperator<never> {
+  constructor() {
+    super({ createWriter: () => ({ write() {}, flush() {}, close() {} }) });
+  }
+}
+
+/** Settings every operator accepts: name, uid, parallelism, slot sharing, chaining. */
+function configure<T extends Transformation>(t: T) {
+  return {
+    name(name: string): void {
+      t.name = name;
+    },
+    uid(uid: string): void {
+      if (uid.length === 0) throw new IllegalArgumentError('uid must not be empty');
+      t.uid = uid;
+    },
+    slotSharingGroup(group: string): void {
+      if (group.length === 0) throw new IllegalArgumentError('slot sharing group name must not be empty');
+      t.slotSharingGroup = group;
+    },
+  };
+}
+
+/** The result of an operation: a stream whose operator can be named, given a uid, parallelism and chaining. */
+export class SingleOutputStreamOperator<T> extends DataStream<T> {
+  name(name: string): this {
+    configure(this.transformation).name(name);
+    return this;
+  }
+  getName(): string {
+    return this.transformation.name;
+  }
+  /** A stable id for this operator; savepoints map state by it. */
+  uid(uid: string): this {
+    configure(this.transformation).uid(uid);
+    return this;
+  }
+  setParallelism(parallelism: number): this {
+    this.transformation.setParallelism(parallelism);
+    return this;
+  }
+  setMaxParallelism(maxParallelism: number): this {
+    this.transformation.setMaxParallelism(maxParallelism);
+    return this;
+  }
+  slotSharingGroup(group: string): this {
+    configure(this.transformation).slotSharingGroup(group);
+    return this;
+  }
+  /** Starts a new chain at this operator; operators after it may still chain to it. */
+  startNewChain(): this {
+    this.transformation.chainingStrategy = 'HEAD';
+    return this;
+  }
+  /** Runs this operator in a task of its own: nothing chains to it, it chains to nothing. */
+  disableChaining(): this {
+    this.transformation.chainingStrategy = 'NEVER';
+    return this;
+  }
+}
+
+/** The end of a stream, returned by sinkTo/print. */
+export class DataStreamSink<T> {
+  constructor(readonly transformation: OneInputTransformation<T, never>) {}
+  name(name: string): this {
+    configure(this.transformation).name(name);
+    return this;
+  }
+  uid(uid: string): this {
+    configure(this.transformation).uid(uid);
+    return this;
+  }
+  setParallelism(parallelism: number): this {
+    this.transformation.setParallelism(parallelism);
+    return this;
+  }
+  slotSharingGroup(group: string): this {
+    configure(this.transformation).slotSharingGroup(group);
+    return this;
+  }
+  disableChaining(): this {
+    this.transformation.chainingStrategy = 'NEVER';
+    return this;
+  }
+  startNewChain(): this {
+    this.transformation.chainingStrategy = 'HEAD';
+    return this;
+  }
+}

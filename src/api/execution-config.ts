@@ -1,0 +1,30 @@
+// ExecutionConfig: per-job settings reached through env.getConfig(), backed by the job's Configuration.
+
+import { Configuration } from '../config/configuration.ts';
+import { CoreOptions } from '../config/options.ts';
+import { IllegalArgumentError } from '../core/errors.ts';
+
+export class ExecutionConfig {
+  constructor(private readonly configuration: Configuration) {}
+
+  /** Interval of periodic watermarks in ms; 0 turns them off. */
+  setAutoWatermarkInterval(intervalMs: number): this {
+    if (!Number.isFinite(intervalMs) || intervalMs < 0) {
+      throw new IllegalArgumentError(`auto watermark interval must be >= 0 ms, got ${intervalMs}`);
+    }
+    this.configuration.set(CoreOptions.AUTO_WATERMARK_INTERVAL, intervalMs);
+    return this;
+  }
+
+  getAutoWatermarkInterval(): number {
+    return this.configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL);
+  }
+
+  getParallelism(): number {
+    return this.configuration.get(CoreOptions.DEFAULT_PARALLELISM);
+  }
+
+  getMaxParallelism(): number {
+    return this.configuration.get(CoreOptions.MAX_PARALLELISM);
+  }
+}

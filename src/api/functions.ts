@@ -1,0 +1,127 @@
+// User function types (Flink's names): plain functions or objects with the Flink method, plus Rich variants.
+
+import type { Configuration } from '../config/configuration.ts';
+import type { Logger } from '../core/logger.ts';
+
+/** Flink's Collector: where flatMap and process functions emit their output. */
+export interface Collector<T> {
+  collect(record: T): void;
+}
+
+export type MapFunction<IN, OUT> = ((value: IN) => OUT) | { map(value: IN): OUT };
+export type FilterFunction<T> = ((value: T) => boolean) | { filter(value: T): boolean };
+export type FlatMapFunction<IN, OUT> =
+  | ((value: IN, out: Collector<OUT>) => void)
+  | { flatMap(value: IN, out: Collector<OUT>): void };
+export type ReduceFunction<T> = ((a: T, b: T) => T) | { reduce(a: T, b: T): T };
+export type KeySelector<T, K> = ((value: T) => K) | { getKey(value: T): K };
+
+/** Flink's Partitioner for `partitionCustom`: which of `numPartitions` channels a key goes to. */
+export type Partitioner<K> = ((key: K, numPartitions: number) => number) | { partition(key: K, numPartitions: number): number };
+
+/** What a running function may ask of the runtime about itself. */
+export interface RuntimeContext {
+  getJobId(): string;
+  getTaskName(): string;
+  getTaskNameWithSubtasks(): string;
+  getIndexOfThisSubtask(): number;
+  getNumberOfParallelSubtasks(): number;
+  getMaxNumberOfParallelSubtasks(): number;
+  getAttemptNumber(): number;
+  getLogger(): Logger;
+}
+
+/** A function with a life cycle: `open` before the first record, `close` after the last. */
+export interface RichFunction {
+  open(parameters: Configuration): void | Promise<void>;
+  close(): void | Promise<void>;
+  setRuntimeContext(context: RuntimeContext): void;
+  getRuntimeContext(): RuntimeContext;
+}
+
+/** Base of every Rich function: holds the runtime context the task hands it before `open`. */
+export abstract class AbstractRichFunction implements RichFunction {
+  #runtimeContext: RuntimeContext | undefined;
+
+  open(_parameters: Configuration): void | Promise<void> {}
+  close(): void | Promise<void> {}
+
+  setRuntimeContext(context: RuntimeContext): void {
+    this.#runtimeContext = context;
+  }
+
+  getRuntimeContext(): RuntimeContext {
+    if (this.#runtimeContext === undefined) {
+      throw new Error('getRuntimeContext() is only available once the function runs in a task (in open() or later)');
+    }
+    return this.#runtimeContext;
+  }
+}
+
+/**
+ * A map function with a life cycle and a runtime context.
+ *
+ * @example
+ * class Tag extends RichMapFunction<string, string> {
+ *   map(value: string) { return `${this.getRuntimeContext().getIndexOfThisSubtask()}:${value}`; }
+ * }
+ */
+export abstract class RichMapFunction<IN, OUT> extends AbstractRichFunction {
+  abstract map(value: IN): OUT;
+}
+
+export abstract class RichFilterFunction<T> extends AbstractRichFunction {
+  abstract filter(value: T): boolean;
+}
+
+export abstract class RichFlatMapFunction<IN, OUT> extends AbstractRichFunction {
+  abstract flatMap(value: IN, out: Collector<OUT>): void;
+}
+
+export abstract class RichReduceFunction<T> extends AbstractRichFunction {
+  abstract reduce(a: T, b: T): T;
+}
+
+export function isRichFunction(fn: unknown): fn is RichFunction {
+  return (
+    typeof fn === 'object' &&
+    fn !== null &&
+    typeof (fn as RichFunction).setRuntimeContext === 'function' &&
+    typeof (fn as RichFunction).open === 'function'
+  );
+}
+
+/**
+ * A per-subtask copy of a function object, as Flink gets by deserialising the function once per subtask:
+ * own fields are copied shallowly, the prototype (methods) is shared. Plain functions are returned as they are.
+ */
+export function instantiateFunction<F>(fn: F): F {
+  if (typeof fn !== 'object' || fn === null) return fn;
+  const copy = Object.create(Object.getPrototypeOf(fn) as object) as F;
+  Object.assign(copy as object, fn);
+  return copy;
+}
+
+export function toMapper<IN, OUT>(fn: MapFunction<IN, OUT>): (value: IN) => OUT {
+  return typeof fn === 'function' ? fn : (value) => fn.map(value);
+}
+
+export function toPredicate<T>(fn: FilterFunction<T>): (value: T) => boolean {
+  return typeof fn === 'function' ? fn : (value) => fn.filter(value);
+}
+
+export function toFlatMapper<IN, OUT>(fn: FlatMapFunction<IN, OUT>): (value: IN, out: Collector<OUT>) => void {
+  return typeof fn === 'function' ? fn : (value, out) => fn.flatMap(value, out);
+}
+
+export function toReducer<T>(fn: ReduceFunction<T>): (a: T, b: T) => T {
+  return typeof fn === 'function' ? fn : (a, b) => fn.reduce(a, b);
+}
+
+export function toKeyExtractor<T, K>(fn: KeySelector<T, K>): (value: T) => K {
+  return typeof fn === 'function' ? fn : (value) => fn.getKey(value);
+}
+
+export function toPartitionFn<K>(fn: Partitioner<K>): (key: K, numPartitions: number) => number {
+  return typeof fn === 'function' ? fn : (key, n) => fn.partition(key, n);
+}

@@ -1,0 +1,125 @@
+// Drives a SourceReader inside a source task: records go into the chain, event time is assigned, watermarks
+// are generated periodically and the maximum watermark closes a bounded input.
+
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/stream-element.ts';
+import type { InputStatus, ReaderOutput, Source, SourceReader, SourceSplit } from '../source.ts';
+import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../watermark-strategy.ts';
+import { AbstractStreamOperator, type Output } from './stream-operator.ts';
+
+export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends AbstractStreamOperator<T> {
+  #reader!: SourceReader<T, S>;
+  #readerOutput!: ReaderOutput<T>;
+  #generator: WatermarkGenerator<T> | undefined;
+  #watermarkOutput!: SourceWatermarkOutput;
+  #splits: S[] = [];
+
+  constructor(
+    readonly source: Source<T, S>,
+    readonly watermarkStrategy: WatermarkStrategy<T>,
+  ) {
+    super();
+  }
+
+  /** The splits this subtask reads, given by the JobManager before open. */
+  assignSplits(splits: readonly S[]): void {
+    this.#splits = [...splits];
+  }
+
+  override async open(): Promise<void> {
+    const rc = this.context.runtimeContext;
+    this.#reader = this.source.createReader({
+      subtaskIndex: rc.getIndexOfThisSubtask(),
+      parallelism: rc.getNumberOfParallelSubtasks(),
+      config: this.context.jobConfig,
+      clock: this.context.clock,
+      logger: this.context.logger,
+    });
+    this.#watermarkOutput = new SourceWatermarkOutput(this.output);
+    const strategy = this.watermarkStrategy;
+    if (strategy.isNoWatermarks && strategy.timestampAssigner === undefined) {
+      this.#readerOutput = new PlainReaderOutput(this.output);
+    } else {
+      this.#generator = strategy.isNoWatermarks ? undefined : strategy.createWatermarkGenerator();
+      this.#readerOutput = new TimestampingReaderOutput(
+        this.output,
+        strategy.timestampAssigner,
+        this.#generator,
+        this.#watermarkOutput,
+      );
+    }
+    this.#reader.addSplits(this.#splits);
+    await this.#reader.start?.();
+  }
+
+  emitNext(): InputStatus {
+    return this.#reader.pollNext(this.#readerOutput);
+  }
+
+  isAvailable(): Promise<void> {
+    return this.#reader.isAvailable();
+  }
+
+  /** Called by the task every `pipeline.auto-watermark-interval`. */
+  emitPeriodicWatermark(): void {
+    this.#generator?.onPeriodicEmit(this.#watermarkOutput);
+  }
+
+  get hasWatermarkGenerator(): boolean {
+    return this.#generator !== undefined;
+  }
+
+  snapshotState(checkpointId: number): S[] {
+    return this.#reader.snapshotState(checkpointId);
+  }
+
+  override finish(): void {
+    // A bounded input is complete: every event-time window and timer downstream may fire.
+    this.#watermarkOutput.emitWatermark(MAX_WATERMARK);
+  }
+
+  override async close(): Promise<void> {
+    await this.#reader?.close?.();
+  }
+}
+
+class PlainReaderOutput<T> implements ReaderOutput<T> {
+  constructor(private readonly output: Output<T>) {}
+  collect(record: T, timestamp?: number): void {
+    this.output.collect(record, timestamp === undefined ? NO_TIMESTAMP : timestamp);
+  }
+}
+
+class TimestampingReaderOutput<T> implements ReaderOutput<T> {
+  constructor(
+    private readonly output: Output<T>,
+    private readonly assigner: ((element: T, recordTimestamp: number) => number) | undefined,
+    private readonly generator: WatermarkGenerator<T> | undefined,
+    private readonly watermarks: WatermarkOutput,
+  ) {}
+  collect(record: T, timestamp?: number): void {
+    let ts = timestamp === undefined ? NO_TIMESTAMP : timestamp;
+    if (this.assigner !== undefined) ts = this.assigner(record, ts);
+    this.generator?.onEvent(record, ts, this.watermarks);
+    this.output.collect(record, ts);
+  }
+}
+
+/** Emits a watermark only when it advances. */
+class SourceWatermarkOutput implements WatermarkOutput {
+  #current = Number.NEGATIVE_INFINITY;
+  #idle = false;
+  constructor(private readonly output: Output<unknown>) {}
+  emitWatermark(timestamp: number): void {
+    this.#idle = false;
+    if (timestamp > this.#current) {
+      this.#current = timestamp;
+      this.output.emitWatermark(timestamp);
+    }
+  }
+  markIdle(): void {
+    this.#idle = true;
+  }
+  get idle(): boolean {
+    return this.#idle;
+  }
+}

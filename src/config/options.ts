@@ -1,0 +1,57 @@
+// Every configuration key sluice knows, with its default: the one place defaults live.
+
+import { type ConfigOption, intOption, durationOption, enumOption, booleanOption } from './config-option.ts';
+
+export const CoreOptions = {
+  DEFAULT_PARALLELISM: intOption('parallelism.default', 1, 'Parallelism of operators that set none.', { min: 1 }),
+  MAX_PARALLELISM: intOption(
+    'pipeline.max-parallelism',
+    -1,
+    'Maximum parallelism (number of key groups); -1 derives it from the parallelism as Flink does.',
+    { min: -1, max: 32768 },
+  ),
+  EXECUTION_RUNTIME: enumOption(
+    'execution.runtime',
+    ['auto', 'local', 'threads'] as const,
+    'auto',
+    'Where tasks run: local (in-process, any closure works), threads (worker-thread TaskManagers; the job must ' +
+      'be an importable module), auto (threads when parallelism > 1 and the job has a module, else local).',
+  ),
+  BUFFER_TIMEOUT: durationOption(
+    'execution.buffer-timeout',
+    100,
+    'Longest time a partly filled network buffer waits before it is sent; 0 sends after every batch, ' +
+      '-1 only when full (and at the end of input).',
+    -1,
+  ),
+  OPERATOR_CHAINING: booleanOption('pipeline.operator-chaining', true, 'Chain operators into one task where Flink would.'),
+  AUTO_WATERMARK_INTERVAL: durationOption('pipeline.auto-watermark-interval', 200, 'Interval of periodic watermarks.'),
+} as const;
+
+export const TaskManagerOptions = {
+  NUM_TASK_SLOTS: intOption('taskmanager.numberOfTaskSlots', 1, 'Task slots per TaskManager.', { min: 1 }),
+  MINI_CLUSTER_TASK_MANAGERS: intOption(
+    'minicluster.number-of-taskmanagers',
+    1,
+    'TaskManagers (worker threads) of the embedded mini cluster. When neither this nor ' +
+      'taskmanager.numberOfTaskSlots is set, the mini cluster sizes itself to the job.',
+    { min: 1, max: 64 },
+  ),
+  BUFFERS_PER_CHANNEL: intOption(
+    'taskmanager.network.memory.buffers-per-channel',
+    4,
+    'Buffers (credits) per channel; a channel with none left blocks its producer.',
+    { min: 1, max: 1024 },
+  ),
+  RECORDS_PER_BUFFER: intOption(
+    'taskmanager.network.records-per-buffer',
+    1024,
+    'Records in one network buffer before it is sent.',
+    { min: 1, max: 1 << 20 },
+  ),
+} as const;
+
+/** All known options, by key. */
+export const ALL_OPTIONS: ReadonlyMap<string, ConfigOption<unknown>> = new Map(
+  [...Object.values(CoreOptions), ...Object.values(TaskManagerOptions)].map((o) => [o.key, o as ConfigOption<unknown>]),
+);

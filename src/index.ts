@@ -1,0 +1,83 @@
+// The public API of sluice: the only module users import. Importing it installs the embedded runtime as the
+// default executor of every StreamExecutionEnvironment.
+
+import { setDefaultExecutorFactory } from './api/executor.ts';
+import { EmbeddedExecutor } from './runtime/embedded-executor.ts';
+
+setDefaultExecutorFactory(() => new EmbeddedExecutor());
+
+export { StreamExecutionEnvironment, DEFAULT_JOB_NAME, type EnvironmentOptions } from './api/environment.ts';
+export { DataStream, SingleOutputStreamOperator, DataStreamSink } from './api/data-stream.ts';
+export { KeyedStream, type FieldExpression } from './api/keyed-stream.ts';
+export { ExecutionConfig } from './api/execution-config.ts';
+export { JobExecutionResult, type JobClient } from './api/job-client.ts';
+export type { JobModuleRef, Pipeline, PipelineExecutor, SubmittedJob } from './api/executor.ts';
+export {
+  AbstractRichFunction,
+  RichMapFunction,
+  RichFilterFunction,
+  RichFlatMapFunction,
+  RichReduceFunction,
+  type Collector,
+  type MapFunction,
+  type FilterFunction,
+  type FlatMapFunction,
+  type ReduceFunction,
+  type KeySelector,
+  type Partitioner,
+  type RuntimeContext,
+  type RichFunction,
+} from './api/functions.ts';
+export {
+  ProcessFunction,
+  KeyedProcessFunction,
+  type ProcessContext,
+  type KeyedProcessContext,
+} from './api/process-function.ts';
+export { Time, type Duration } from './api/time.ts';
+export {
+  WatermarkStrategy,
+  BoundedOutOfOrdernessWatermarks,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+  type TimestampAssigner,
+} from './api/watermark-strategy.ts';
+export type {
+  Source,
+  SourceReader,
+  SourceSplit,
+  ReaderOutput,
+  InputStatus,
+  Boundedness,
+  SplitEnumeratorContext,
+  SourceReaderContext,
+} from './api/source.ts';
+export type { Sink, SinkWriter, SinkWriterContext, WriterInitContext } from './api/sink.ts';
+export { NumberSequenceSource } from './api/sources/number-sequence-source.ts';
+export { CollectionSource } from './api/sources/collection-source.ts';
+export { PrintSink } from './api/sinks/print-sink.ts';
+export { DiscardingSink } from './api/sinks/discarding-sink.ts';
+export { Configuration, type ConfigValue } from './config/configuration.ts';
+export { CoreOptions, TaskManagerOptions } from './config/options.ts';
+export type { ConfigOption } from './config/config-option.ts';
+export { JobStatus } from './core/job-status.ts';
+export type { Clock } from './core/clock.ts';
+export { ManualClock } from './core/clock.ts';
+export type { Logger, LogLevel } from './core/logger.ts';
+export {
+  SluiceError,
+  ConfigurationError,
+  InvalidProgramError,
+  IllegalArgumentError,
+  IllegalStateError,
+  JobModuleError,
+  NotEnoughSlotsError,
+  JobExecutionError,
+  JobCancellationError,
+  ERROR_CODES,
+  type ErrorCode,
+} from './core/errors.ts';
+export type { JobGraph, JobVertex, JobEdge, ChainedOperator } from './graph/job-graph.ts';
+export type { ShipStrategy, ChainingStrategy } from './graph/stream-graph.ts';
+export { runJobModule, type JobFunction, type RunJobModuleOptions } from './runtime/job-module.ts';
+export { EmbeddedExecutor, type EmbeddedExecutorOptions } from './runtime/embedded-executor.ts';

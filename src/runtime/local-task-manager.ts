@@ -1,0 +1,40 @@
+// A TaskManager whose slots run in this thread: every closure works, nothing is serialised.
+
+import type { JobModuleRef } from '../api/executor.ts';
+import type { Clock } from '../core/clock.ts';
+import { serializeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { StreamGraph } from '../graph/stream-graph.ts';
+import type { ThreadChannels } from './channel-endpoints.ts';
+import { failedOperatorOf } from './failure-annotation.ts';
+import type { TaskSpec } from './protocol.ts';
+import { Task } from './task.ts';
+import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
+
+export class LocalTaskManager implements TaskManager {
+  constructor(
+    readonly id: string,
+    readonly numberOfSlots: number,
+    private readonly channels: ThreadChannels,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  deploy(spec: TaskSpec, graph: StreamGraph, _jobModule: JobModuleRef | undefined): RunningTask {
+    const task = new Task(spec, {
+      graph,
+      openOutput: this.channels.openOutput,
+      openInput: this.channels.openInput,
+      releaseChannels: this.channels.release,
+      clock: this.clock,
+      logger: this.logger.child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
+    });
+    const result: Promise<TaskReport> = task.run().then(
+      (status) => ({ status }),
+      (error: unknown) => ({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error), original: error }),
+    );
+    return { result, cancel: () => task.cancel() };
+  }
+
+  async shutdown(): Promise<void> {}
+}

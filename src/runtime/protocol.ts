@@ -1,0 +1,77 @@
+// Everything that crosses from the JobManager to a TaskManager thread and back: plain, typed data only.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { JobModuleRef } from '../api/executor.ts';
+import type { SourceSplit } from '../api/source.ts';
+import type { ConfigValue } from '../config/configuration.ts';
+import type { SerializedError } from '../core/errors.ts';
+import type { ChainedOperator } from '../graph/job-graph.ts';
+import type { ShipStrategy } from '../graph/stream-graph.ts';
+
+/** One end of a channel: met by id in the same thread, or a transferred MessagePort across threads. */
+export type ChannelEndpoint =
+  | { readonly kind: 'local'; readonly id: string; readonly capacity: number }
+  | { readonly kind: 'port'; readonly port: MessagePort; readonly capacity: number };
+
+export interface OutputEdgeSpec {
+  readonly edgeId: string;
+  /** The operator in this task's chain that writes to the edge. */
+  readonly operatorId: string;
+  readonly shipStrategy: ShipStrategy;
+  readonly consumerMaxParallelism: number;
+  /** In channel order: by consumer subtask (all-to-all) or the connected consumers in order (pointwise). */
+  readonly channels: ChannelEndpoint[];
+}
+
+export interface InputChannelSpec {
+  readonly edgeId: string;
+  readonly inputIndex: number;
+  readonly producerSubtask: number;
+  readonly channel: ChannelEndpoint;
+}
+
+/** Everything a TaskManager needs to run one subtask, apart from the user functions it gets by replay. */
+export interface TaskSpec {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly vertexId: string;
+  readonly vertexName: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly attemptNumber: number;
+  readonly operators: ChainedOperator[];
+  readonly inputs: InputChannelSpec[];
+  readonly outputs: OutputEdgeSpec[];
+  /** The channel to the client, when this chain holds executeAndCollect's sink. */
+  readonly collect: { readonly operatorId: string; readonly channel: ChannelEndpoint } | undefined;
+  readonly splits: SourceSplit[];
+  readonly configuration: Record<string, ConfigValue>;
+}
+
+/** What the JobManager sends a TaskManager thread to start a subtask. */
+export interface DeployTaskMessage {
+  readonly task: TaskSpec;
+  readonly jobModule: JobModuleRef;
+  /** Control messages for this subtask (cancel). */
+  readonly control: MessagePort;
+}
+
+export type ControlMessage = { readonly type: 'cancel' };
+
+export type TaskResult =
+  | { readonly status: 'FINISHED' }
+  | { readonly status: 'CANCELED' }
+  | { readonly status: 'FAILED'; readonly error: SerializedError; readonly operatorName: string | undefined };
+
+/** Every MessagePort inside a task spec, for the transfer list. */
+export function transferablePorts(spec: TaskSpec): MessagePort[] {
+  const ports: MessagePort[] = [];
+  const add = (e: ChannelEndpoint): void => {
+    if (e.kind === 'port') ports.push(e.port);
+  };
+  for (const input of spec.inputs) add(input.channel);
+  for (const output of spec.outputs) output.channels.forEach(add);
+  if (spec.collect !== undefined) add(spec.collect.channel);
+  return ports;
+}

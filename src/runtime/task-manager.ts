@@ -1,0 +1,24 @@
+// The TaskManager contract: runs subtasks in its slots. One implementation per kind of thread.
+
+import type { JobModuleRef } from '../api/executor.ts';
+import type { StreamGraph } from '../graph/stream-graph.ts';
+import type { TaskResult, TaskSpec } from './protocol.ts';
+
+/** A task's result; in-process tasks also hand back the original error object. */
+export type TaskReport = TaskResult & { readonly original?: unknown };
+
+export interface RunningTask {
+  readonly result: Promise<TaskReport>;
+  cancel(): void;
+}
+
+export interface TaskManager {
+  readonly id: string;
+  readonly numberOfSlots: number;
+  /**
+   * Starts a subtask. `graph` is the client's stream graph (used by in-process TaskManagers); threads rebuild
+   * their own from `jobModule`.
+   */
+  deploy(spec: TaskSpec, graph: StreamGraph, jobModule: JobModuleRef | undefined): RunningTask;
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+// A TaskManager that is one worker thread, run by a piscina pool of exactly one thread. Each deployed subtask is a
+// long-running piscina task on that thread (concurrentTasksPerWorker = slots), so piscina owns the thread's life
+// cycle, start-up, crash detection and teardown, while subtasks talk to each other over their own MessagePorts.
+
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { JobModuleRef } from '../api/executor.ts';
+import { SluiceError, serializeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { StreamGraph } from '../graph/stream-graph.ts';
+import { transferablePorts, type ControlMessage, type DeployTaskMessage, type TaskResult, type TaskSpec } from './protocol.ts';
+import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
+
+const WORKER_URL = new URL('./task-manager-worker.mjs', import.meta.url).href;
+
+export class ThreadTaskManager implements TaskManager {
+  readonly #pool: Piscina;
+
+  constructor(
+    readonly id: string,
+    readonly numberOfSlots: number,
+    private readonly logger: Logger,
+  ) {
+    this.#pool = new Piscina({
+      filename: WORKER_URL,
+      minThreads: 1,
+      maxThreads: 1,
+      concurrentTasksPerWorker: Math.max(1, numberOfSlots) * 64,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // Subtasks are long-running and async: the thread's event loop must never block waiting for work.
+      atomics: 'disabled',
+      execArgv: [],
+    });
+  }
+
+  deploy(spec: TaskSpec, _graph: StreamGraph, jobModule: JobModuleRef | undefined): RunningTask {
+    if (jobModule === undefined) {
+      throw new SluiceError('JOB_MODULE_REQUIRED', 'a worker-thread TaskManager needs the job module to rebuild the job');
+    }
+    const control = new MessageChannel();
+    const message: DeployTaskMessage = { task: spec, jobModule, control: control.port2 };
+    const result: Promise<TaskReport> = (
+      this.#pool.run(message, { transferList: [control.port2, ...transferablePorts(spec)] }) as Promise<TaskResult>
+    ).catch((error: unknown): TaskReport => {
+      this.logger.error('TaskManager thread failed', { taskManager: this.id, error: String(error) });
+      return {
+        status: 'FAILED',
+        error: serializeError(
+          new SluiceError('TASK_FAILED', `TaskManager thread ${this.id} died: ${(error as Error).message}`, { cause: error }),
+        ),
+        operatorName: undefined,
+      };
+    });
+    void result.finally(() => control.port1.close());
+    return {
+      result,
+      cancel: () => control.port1.postMessage({ type: 'cancel' } satisfies ControlMessage),
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    await this.#pool.destroy();
+  }
+}
