@@ -7,17 +7,22 @@ export class CollectIterator<T> implements AsyncIterableIterator<T> {
   #values: readonly T[] = [];
   #position = 0;
   #ended = false;
+  #jobStatus: 'FINISHED' | 'CANCELED' | 'FAILED' | undefined;
   readonly #data = new Signal();
 
   constructor(
     private readonly channel: InputChannel,
-    /** Settles when the job ends; rejects when it failed. */
-    private readonly jobDone: Promise<void>,
+    /** Settles when the job ends: with FINISHED or CANCELED, or rejects with its failure. */
+    private readonly jobDone: Promise<'FINISHED' | 'CANCELED'>,
     private readonly cancelJob: () => Promise<void>,
   ) {
     channel.setDataListener(() => this.#data.notify());
-    // The job's outcome is read in next(); keep an early rejection from being reported as unhandled.
-    jobDone.catch(() => {});
+    // Records of a finished job may still be on their way (ports do not order against each other), so once the
+    // job has finished, next() waits for data alone. A failure is read in next(); mark it handled here.
+    jobDone.then(
+      (status) => (this.#jobStatus = status),
+      () => (this.#jobStatus = 'FAILED'),
+    );
   }
 
   async next(): Promise<IteratorResult<T>> {
@@ -29,8 +34,14 @@ export class CollectIterator<T> implements AsyncIterableIterator<T> {
       }
       const item = this.channel.poll();
       if (item === undefined) {
+        if (this.#jobStatus === 'CANCELED') {
+          this.#ended = true;
+          this.channel.close();
+          return { value: undefined, done: true };
+        }
         const waiting = this.#data.wait();
-        await Promise.race([waiting, this.jobDone]);
+        // Rejects if the job failed; once it finished, its end-of-partition is still to come.
+        await (this.#jobStatus === 'FINISHED' ? waiting : Promise.race([waiting, this.jobDone]));
         continue;
       }
       if (item.kind === 'records') {

@@ -190,10 +190,11 @@ export class JobMaster {
     return failure;
   }
 
-  /** Settles with the job: resolves on FINISHED or CANCELED, rejects with the failure. */
-  #outcome(): Promise<void> {
+  /** Settles with the job: resolves with FINISHED or CANCELED, rejects with the failure. */
+  #outcome(): Promise<'FINISHED' | 'CANCELED'> {
     return this.#terminated.then(() => {
       if (this.#status === JobStatus.FAILED) throw this.#failure;
+      return this.#status === JobStatus.CANCELED ? 'CANCELED' : 'FINISHED';
     });
   }
 

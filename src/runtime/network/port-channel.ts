@@ -24,8 +24,6 @@ export class PortOutputChannel implements OutputChannel {
   ) {
     this.#credit = capacity;
     port.on('message', (message: CreditMessage) => this.#onCredit(message.credit));
-    // Credits wake this thread: keep the port referenced only while something waits for them.
-    port.unref();
   }
 
   send(item: ChannelItem): void {
@@ -35,7 +33,6 @@ export class PortOutputChannel implements OutputChannel {
       this.port.postMessage(buffer, [buffer]);
     } else {
       this.#backlog.push(buffer);
-      this.port.ref();
     }
   }
 
@@ -44,15 +41,11 @@ export class PortOutputChannel implements OutputChannel {
   }
 
   availability(): Promise<void> {
-    if (this.isAvailable()) return Promise.resolve();
-    this.port.ref();
-    return this.#space.wait();
+    return this.isAvailable() ? Promise.resolve() : this.#space.wait();
   }
 
   drained(): Promise<void> {
-    if (this.#backlog.length === 0) return Promise.resolve();
-    this.port.ref();
-    return this.#drained.wait();
+    return this.#backlog.length === 0 ? Promise.resolve() : this.#drained.wait();
   }
 
   #onCredit(credit: number): void {
@@ -62,14 +55,8 @@ export class PortOutputChannel implements OutputChannel {
       this.#credit--;
       this.port.postMessage(buffer, [buffer]);
     }
-    if (this.#backlog.length === 0) {
-      this.#drained.notify();
-      if (!this.#space.waiting) this.port.unref();
-    }
-    if (this.isAvailable()) {
-      this.#space.notify();
-      this.port.unref();
-    }
+    if (this.#backlog.length === 0) this.#drained.notify();
+    if (this.isAvailable()) this.#space.notify();
   }
 
   close(): void {
