@@ -4,7 +4,7 @@ import { IllegalArgumentError } from '../core/errors.ts';
 import type { ShipStrategy } from '../graph/stream-graph.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import {
-  instantiateFunction,
+  perSubtaskInstances,
   toKeyExtractor,
   toPartitionFn,
   type FilterFunction,
@@ -51,19 +51,23 @@ export class DataStream<T> {
   }
 
   map<R>(fn: MapFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform<R>('Map', () => new StreamMap(instantiateFunction(fn)));
+    const instance = perSubtaskInstances(fn);
+    return this.transform<R>('Map', () => new StreamMap(instance()));
   }
 
   filter(fn: FilterFunction<T>): SingleOutputStreamOperator<T> {
-    return this.transform<T>('Filter', () => new StreamFilter(instantiateFunction(fn)));
+    const instance = perSubtaskInstances(fn);
+    return this.transform<T>('Filter', () => new StreamFilter(instance()));
   }
 
   flatMap<R>(fn: FlatMapFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform<R>('Flat Map', () => new StreamFlatMap(instantiateFunction(fn)));
+    const instance = perSubtaskInstances(fn);
+    return this.transform<R>('Flat Map', () => new StreamFlatMap(instance()));
   }
 
   process<R>(fn: ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
-    return this.transform<R>('Process', () => new ProcessOperator<T, R>(instantiateFunction(fn)));
+    const instance = perSubtaskInstances(fn);
+    return this.transform<R>('Process', () => new ProcessOperator<T, R>(instance()));
   }
 
   /** Partitions the stream by key; each key's records go to one subtask (by key group). */

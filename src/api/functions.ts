@@ -41,20 +41,21 @@ export interface RichFunction {
 
 /** Base of every Rich function: holds the runtime context the task hands it before `open`. */
 export abstract class AbstractRichFunction implements RichFunction {
-  #runtimeContext: RuntimeContext | undefined;
+  // Not a #private field: per-subtask copies of a function (see perSubtaskInstances) must carry it.
+  private runtimeContext: RuntimeContext | undefined;
 
   open(_parameters: Configuration): void | Promise<void> {}
   close(): void | Promise<void> {}
 
   setRuntimeContext(context: RuntimeContext): void {
-    this.#runtimeContext = context;
+    this.runtimeContext = context;
   }
 
   getRuntimeContext(): RuntimeContext {
-    if (this.#runtimeContext === undefined) {
+    if (this.runtimeContext === undefined) {
       throw new Error('getRuntimeContext() is only available once the function runs in a task (in open() or later)');
     }
-    return this.#runtimeContext;
+    return this.runtimeContext;
   }
 }
 
@@ -92,14 +93,22 @@ export function isRichFunction(fn: unknown): fn is RichFunction {
 }
 
 /**
- * A per-subtask copy of a function object, as Flink gets by deserialising the function once per subtask:
- * own fields are copied shallowly, the prototype (methods) is shared. Plain functions are returned as they are.
+ * Instances of a function object for the subtasks of one operator in one thread, as Flink gets one per subtask
+ * by deserialising the function: the first subtask gets the object itself, every further one a copy (own fields
+ * copied shallowly, methods shared). Classes with `#private` fields work unchanged wherever each thread runs one
+ * subtask of the operator (the default layout); plain functions are shared as they are.
  */
-export function instantiateFunction<F>(fn: F): F {
-  if (typeof fn !== 'object' || fn === null) return fn;
-  const copy = Object.create(Object.getPrototypeOf(fn) as object) as F;
-  Object.assign(copy as object, fn);
-  return copy;
+export function perSubtaskInstances<F>(fn: F): () => F {
+  let used = false;
+  return () => {
+    if (typeof fn !== 'object' || fn === null || !used) {
+      used = true;
+      return fn;
+    }
+    const copy = Object.create(Object.getPrototypeOf(fn) as object) as F;
+    Object.assign(copy as object, fn);
+    return copy;
+  };
 }
 
 export function toMapper<IN, OUT>(fn: MapFunction<IN, OUT>): (value: IN) => OUT {

@@ -1,6 +1,6 @@
 // KeyedStream: a stream partitioned by key, with rolling aggregations and keyed process functions.
 
-import { instantiateFunction, toReducer, type ReduceFunction } from './functions.ts';
+import { perSubtaskInstances, toReducer, type ReduceFunction } from './functions.ts';
 import { DataStream, type SingleOutputStreamOperator } from './data-stream.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import { maxByReducer, maxReducer, minByReducer, minReducer, sumReducer } from './aggregations.ts';
@@ -33,7 +33,8 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
     const keyOf = this.keySelector;
-    return this.transform<T>('Keyed Reduce', () => new StreamGroupedReduce<T, K>(instantiateFunction(fn), keyOf), keyOf);
+    const instance = perSubtaskInstances(fn);
+    return this.transform<T>('Keyed Reduce', () => new StreamGroupedReduce<T, K>(instance(), keyOf), keyOf);
   }
 
   sum(field?: FieldExpression): SingleOutputStreamOperator<T> {
@@ -54,8 +55,8 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   override process<R>(fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
     const keyOf = this.keySelector;
-    const userFunction = fn as KeyedProcessFunction<K, T, R>;
-    return this.transform<R>('KeyedProcess', () => new KeyedProcessOperator<K, T, R>(instantiateFunction(userFunction), keyOf), keyOf);
+    const instance = perSubtaskInstances(fn as KeyedProcessFunction<K, T, R>);
+    return this.transform<R>('KeyedProcess', () => new KeyedProcessOperator<K, T, R>(instance(), keyOf), keyOf);
   }
 
   private aggregate(reducer: (a: T, b: T) => T): SingleOutputStreamOperator<T> {

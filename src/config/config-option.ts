@@ -21,7 +21,7 @@ export function intOption(
     defaultValue,
     description,
     parse(raw) {
-      const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      const value = typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : raw;
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         throw new ConfigurationError(key, `${key} must be a whole number, got ${JSON.stringify(raw)}`);
       }
@@ -36,7 +36,7 @@ export function intOption(
   };
 }
 
-const DURATION = /^\s*(-?\d+(?:\.\d+)?)\s*(ms|milli|millis|millisecond|milliseconds|s|sec|secs|second|seconds|min|m|minute|minutes|h|hour|hours|d|day|days)?\s*$/;
+const DURATION = /^\s*(-?\d+(?:\.\d+)?)\s*(ms|milli|millis|millisecond|milliseconds|s|sec|secs|second|seconds|min|m|minute|minutes|h|hour|hours|d|day|days)?\s*$/i;
 const UNIT_MS: Record<string, number> = {
   ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
   s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
@@ -61,7 +61,7 @@ export function durationOption(
       if (typeof raw === 'number') value = raw;
       else if (typeof raw === 'string' && DURATION.test(raw)) {
         const [, amount, unit] = DURATION.exec(raw)!;
-        value = Number(amount) * UNIT_MS[unit ?? 'ms']!;
+        value = Number(amount) * UNIT_MS[(unit ?? 'ms').toLowerCase()]!;
       } else {
         throw new ConfigurationError(key, `${key} must be a duration such as "100 ms" or "30 s", got ${JSON.stringify(raw)}`);
       }
@@ -100,8 +100,9 @@ export function booleanOption(key: string, defaultValue: boolean, description: s
     description,
     parse(raw) {
       if (typeof raw === 'boolean') return raw;
-      if (raw === 'true') return true;
-      if (raw === 'false') return false;
+      const text = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+      if (text === 'true') return true;
+      if (text === 'false') return false;
       throw new ConfigurationError(key, `${key} must be true or false, got ${JSON.stringify(raw)}`);
     },
   };

@@ -1,15 +1,30 @@
 // Every configuration key sluice knows, with its default: the one place defaults live.
 
+import { ConfigurationError } from '../core/errors.ts';
 import { type ConfigOption, intOption, durationOption, enumOption, booleanOption } from './config-option.ts';
+
+const maxParallelismInt = intOption(
+  'pipeline.max-parallelism',
+  -1,
+  'Maximum parallelism (number of key groups); -1 derives it from the parallelism as Flink does.',
+  { min: -1, max: 32768 },
+);
 
 export const CoreOptions = {
   DEFAULT_PARALLELISM: intOption('parallelism.default', 1, 'Parallelism of operators that set none.', { min: 1 }),
-  MAX_PARALLELISM: intOption(
-    'pipeline.max-parallelism',
-    -1,
-    'Maximum parallelism (number of key groups); -1 derives it from the parallelism as Flink does.',
-    { min: -1, max: 32768 },
-  ),
+  MAX_PARALLELISM: {
+    ...maxParallelismInt,
+    parse(raw: unknown): number {
+      const value = maxParallelismInt.parse(raw);
+      if (value === 0) {
+        throw new ConfigurationError(
+          maxParallelismInt.key,
+          `pipeline.max-parallelism must be -1 (derive it) or from 1 to 32768, got 0`,
+        );
+      }
+      return value;
+    },
+  } satisfies ConfigOption<number>,
   EXECUTION_RUNTIME: enumOption(
     'execution.runtime',
     ['auto', 'local', 'threads'] as const,

@@ -147,6 +147,7 @@ export function canonicalKey(key: unknown): string | number | bigint | boolean {
 function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
   if (typeof value !== 'object') return JSON.stringify(value);
   if (value instanceof Date) return `D${value.getTime()}`;
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
