@@ -81,3 +81,20 @@ export type { JobGraph, JobVertex, JobEdge, ChainedOperator } from './graph/job-
 export type { ShipStrategy, ChainingStrategy } from './graph/stream-graph.ts';
 export { runJobModule, type JobFunction, type RunJobModuleOptions } from './runtime/job-module.ts';
 export { EmbeddedExecutor, type EmbeddedExecutorOptions } from './runtime/embedded-executor.ts';
+export {
+  DataGeneratorSource,
+  type GeneratorFunction,
+  type DataGeneratorSplit,
+} from './connectors/data-generator-source.ts';
+export { RateLimiterStrategy, type RateLimiter } from './connectors/rate-limiter.ts';
+export { FileSource, FileSourceBuilder, type FileSourceSplit } from './connectors/file-source.ts';
+export { TextLineInputFormat, type TextLineCharset } from './connectors/text-line-input-format.ts';
+export type { StreamFormat, StreamFormatReader } from './connectors/stream-format.ts';
+export { FileSink, RowFormatBuilder, defaultEncoder, type Encoder } from './connectors/file-sink.ts';
+export {
+  DefaultRollingPolicy,
+  DefaultRollingPolicyBuilder,
+  type RollingPolicy,
+  type PartFileInfo,
+} from './connectors/rolling-policy.ts';
+export { OutputFileConfig, OutputFileConfigBuilder } from './connectors/output-file-config.ts';
