@@ -39,7 +39,14 @@ function assertNumber(value: unknown, what: string): number {
   return value;
 }
 
+const addNumbers = (a: number, b: number): number => {
+  if (typeof b !== 'number' || typeof a !== 'number') assertNumber(typeof a !== 'number' ? a : b, 'the element');
+  return a + b;
+};
+
 export function sumReducer<T>(field: string | number | undefined): (a: T, b: T) => T {
+  // A stream of numbers sums them directly: this runs once per record.
+  if (field === undefined) return addNumbers as unknown as (a: T, b: T) => T;
   const f = accessor<T>(field);
   return (a, b) => f.set(a, f.get(a) + f.get(b));
 }

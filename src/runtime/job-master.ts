@@ -112,8 +112,12 @@ export class JobMaster {
       }
       this.logger.info('job running', { jobId: this.jobId, tasks: this.#tasks.length });
     } catch (error) {
+      // Deployment stopped half way: stop what already runs before reporting the failure.
+      for (const task of this.#tasks) task.running.cancel();
+      await Promise.all(this.#tasks.map((t) => t.running.result));
       this.#failure = error as Error;
-      this.#transition(JobStatus.FAILED);
+      this.#transition(this.#status === JobStatus.RUNNING ? JobStatus.FAILING : JobStatus.FAILED);
+      if (this.#status === JobStatus.FAILING) this.#transition(JobStatus.FAILED);
       this.#resolveTerminated();
       throw error;
     }

@@ -3,6 +3,7 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { JobExecutionError, NotEnoughSlotsError, SluiceError, StreamExecutionEnvironment, runJobModule } from 'sluice';
 import { PROGRESS_CHANNEL } from '../fixtures/jobs/backpressure.ts';
+import { buildSmoke } from '../fixtures/jobs/smoke.ts';
 
 const fixture = (name: string): string => new URL(`../fixtures/jobs/${name}.ts`, import.meta.url).href;
 
@@ -19,17 +20,23 @@ describe('worker-thread runtime', () => {
   });
 
   it('runs keyed sums across threads with the same result as in-process', async () => {
-    const threaded = (await runJobModule(fixture('smoke'), { args: ['2'] })) as number[];
-    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
-    const local = await env.fromSequence(1, 10_000).map((n) => n * 2).filter((n) => n % 3 === 0).keyBy((n) => n % 10).sum().executeAndCollect(1_000_000);
-    expect(threaded.length).toBe(local.length);
-    // Per key, the running sums end at the same totals; compare the final (largest) value per key.
-    const finals = (xs: number[]) => {
+    const threaded = (await runJobModule(fixture('smoke'), { args: ['2'] })) as [number, number][];
+    const local = await buildSmoke(StreamExecutionEnvironment.createLocalEnvironment(1)).executeAndCollect(1_000_000);
+    const expected = new Map<number, number>();
+    for (let n = 1; n <= 10_000; n++) {
+      const v = n * 2;
+      if (v % 3 === 0) expected.set(v % 10, (expected.get(v % 10) ?? 0) + v);
+    }
+    // One output per input record; per key the running sum only grows, so its largest value is the total.
+    const totals = (rows: [number, number][]) => {
       const byKey = new Map<number, number>();
-      for (const x of xs) byKey.set(x % 10, Math.max(byKey.get(x % 10) ?? 0, x));
-      return [...byKey.values()].sort((a, b) => a - b);
+      for (const [k, sum] of rows) byKey.set(k, Math.max(byKey.get(k) ?? 0, sum));
+      return byKey;
     };
-    expect(finals(threaded)).toEqual(finals(local));
+    expect(threaded).toHaveLength(3333);
+    expect(local).toHaveLength(3333);
+    expect(totals(threaded)).toEqual(expected);
+    expect(totals(local)).toEqual(expected);
   });
 
   it('fails the job with the user error, naming the operator and subtask', async () => {

@@ -4,31 +4,40 @@ import { canonicalKey } from '../../state/key-group.ts';
 import { toReducer, type ReduceFunction } from '../functions.ts';
 import { AbstractUdfStreamOperator } from './stream-operator.ts';
 
+/** A key's current value; mutated in place so each record costs one map lookup. */
+interface Cell<T> {
+  value: T;
+}
+
 export class StreamGroupedReduce<T, K> extends AbstractUdfStreamOperator<T, T, ReduceFunction<T>> {
   readonly #reduce: (a: T, b: T) => T;
-  readonly #values = new Map<unknown, T>();
-  readonly #keyOf: (value: T) => unknown;
+  readonly #cells = new Map<unknown, Cell<T>>();
 
-  constructor(fn: ReduceFunction<T>, keyOf: (value: T) => K) {
+  constructor(
+    fn: ReduceFunction<T>,
+    private readonly keyOf: (value: T) => K,
+  ) {
     super(fn);
     this.#reduce = toReducer(fn);
-    this.#keyOf = (value) => {
-      const key = keyOf(value);
-      // Primitive keys address the map directly; composite keys go through their canonical form.
-      return typeof key === 'object' && key !== null ? canonicalKey(key) : key;
-    };
   }
 
   processElement(value: T, timestamp: number): void {
-    const key = this.#keyOf(value);
-    const current = this.#values.get(key);
-    const next = current === undefined ? value : this.#reduce(current, value);
-    this.#values.set(key, next);
-    this.output.collect(next, timestamp);
+    let key: unknown = this.keyOf(value);
+    // Primitive keys address the map directly; composite keys go through their canonical form.
+    if (typeof key === 'object' && key !== null) key = canonicalKey(key);
+    const cell = this.#cells.get(key);
+    if (cell === undefined) {
+      this.#cells.set(key, { value });
+      this.output.collect(value, timestamp);
+    } else {
+      const next = this.#reduce(cell.value, value);
+      cell.value = next;
+      this.output.collect(next, timestamp);
+    }
   }
 
   /** Number of keys held; for tests. */
   get keyCount(): number {
-    return this.#values.size;
+    return this.#cells.size;
   }
 }
