@@ -124,9 +124,10 @@ export function connections(ship: ShipStrategy, producers: number, consumers: nu
   } else if (producers === consumers) {
     for (let i = 0; i < producers; i++) pairs.push([i, i]);
   } else if (producers < consumers) {
+    // Flink rounds up here (EdgeManagerBuildUtil.connectPointwise): 2 -> 3 is {0,1} and {2}.
     for (let p = 0; p < producers; p++) {
-      const start = Math.floor((p * consumers) / producers);
-      const end = Math.floor(((p + 1) * consumers) / producers);
+      const start = Math.floor((p * consumers + producers - 1) / producers);
+      const end = Math.floor(((p + 1) * consumers + producers - 1) / producers);
       for (let c = start; c < end; c++) pairs.push([p, c]);
     }
   } else {

@@ -1,0 +1,156 @@
+// The `sluice` command as a user runs it: a child process per case, asserting exit code, stdout and stderr.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURE = 'test/fixtures/jobs/cli-throws.ts';
+const HEX32 = '[0-9a-f]{32}';
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node bin/sluice.mjs ...args` in the repository root and resolves when the process exits by itself. If it
+ * has not exited within `timeoutMs` (e.g. a worker thread keeps it alive) it is killed and the promise rejects.
+ */
+function sluice(args: string[], timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/sluice.mjs', ...args], {
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sluice ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    // 'close' follows 'exit' once the output pipes are drained, so stdout and stderr are complete.
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
+
+describe('sluice run', () => {
+  it('runs the word-count example in worker threads and exits 0 by itself', async () => {
+    const run = await sluice(['run', 'examples/word-count.ts']);
+    expect(run.stderr).toMatch(new RegExp(`^Job has been submitted with JobID ${HEX32}$`, 'm'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.signal).toBeNull();
+
+    const jobId = /JobID ([0-9a-f]{32})/.exec(run.stderr)![1]!;
+    expect(run.stderr).toContain(`Job with JobID ${jobId} has finished.`);
+    expect(run.stderr).toMatch(/Job Runtime: \d+ ms/);
+
+    const out = lines(run.stdout);
+    const printed = out.filter((l) => !l.startsWith('Word count finished'));
+    // Parallelism 2: every printed record carries its sink subtask, and both subtasks print.
+    for (const line of printed) expect(line).toMatch(/^[12]> \["[a-z']+",\d+\]$/);
+    expect(printed.some((l) => l.startsWith('1> '))).toBe(true);
+    expect(printed.some((l) => l.startsWith('2> '))).toBe(true);
+    // "to" occurs six times in the text: running counts 1..6, all from the one subtask that owns the key.
+    const to = printed.filter((l) => l.slice(3).startsWith('["to",'));
+    expect(to.map((l) => l.slice(3))).toEqual([1, 2, 3, 4, 5, 6].map((n) => `["to",${n}]`));
+    expect(new Set(to.map((l) => l.slice(0, 3))).size).toBe(1);
+    expect(printed.filter((l) => l.endsWith('["to",6]'))).toHaveLength(1);
+    // 43 words in all: one printed running count per word.
+    expect(printed).toHaveLength(43);
+    expect(out.at(-1)).toMatch(/^Word count finished in \d+ ms$/);
+  });
+
+  it('passes arguments to the job function (parallelism 1: no prefix)', async () => {
+    const run = await sluice(['run', 'examples/word-count.ts', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    const printed = lines(run.stdout).filter((l) => !l.startsWith('Word count finished'));
+    expect(printed).toContain('["to",6]');
+    for (const line of printed) expect(line).toMatch(/^\["[a-z']+",\d+\]$/);
+  });
+
+  it('exits 1 with one error line when the job function throws, and prints the stack only with --verbose', async () => {
+    const run = await sluice(['run', FIXTURE, 'bad input']);
+    expect(run.code).toBe(1);
+    const errorLines = lines(run.stderr).filter((l) => l.startsWith('error:'));
+    expect(errorLines).toEqual(['error: job exploded: bad input']);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr).toContain('--verbose');
+    expect(run.stdout).toBe('');
+
+    const verbose = await sluice(['run', '--verbose', FIXTURE, 'bad input']);
+    expect(verbose.code).toBe(1);
+    expect(lines(verbose.stderr).filter((l) => l.startsWith('error:'))).toEqual(['error: job exploded: bad input']);
+    expect(verbose.stderr).toMatch(/^\s+at throwsEarly \(.*cli-throws\.ts:\d+:\d+\)$/m);
+  });
+
+  it('exits 1 naming the operator when a running job fails', async () => {
+    const run = await sluice(['run', '-c', 'failsInOperator', FIXTURE]);
+    expect(run.code).toBe(1);
+    const errorLines = lines(run.stderr).filter((l) => l.startsWith('error:'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(
+      new RegExp(`^error: Job 'cli failing job' \\(${HEX32}\\) failed: operator 'Refuser' in task '.*' threw RangeError: no 42 please$`),
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 1 with a clear message for a missing job file', async () => {
+    const run = await sluice(['run', 'examples/no-such-job.ts']);
+    expect(run.code).toBe(1);
+    const errorLines = lines(run.stderr).filter((l) => l.startsWith('error:'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toContain('cannot load job module');
+    expect(errorLines[0]).toContain('no-such-job.ts');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('-c with an unknown export lists the exports there are', async () => {
+    const run = await sluice(['run', '-c', 'nope', 'examples/word-count.ts']);
+    expect(run.code).toBe(1);
+    const errorLines = lines(run.stderr).filter((l) => l.startsWith('error:'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toContain("has no function export 'nope'");
+    expect(errorLines[0]).toContain('its function exports are: default');
+
+    const fixture = await sluice(['run', '-c', 'nope', FIXTURE]);
+    expect(fixture.code).toBe(1);
+    expect(fixture.stderr).toContain('its function exports are: default, failsInOperator');
+  });
+
+  it('rejects a bad -p with a usage error (exit 2)', async () => {
+    const run = await sluice(['run', '-p', 'zero', 'examples/word-count.ts']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("expected a whole number >= 1, got 'zero'");
+  });
+});
+
+describe('sluice info', () => {
+  it('prints the plan as JSON with its nodes, without running the job', async () => {
+    const run = await sluice(['info', 'examples/word-count.ts']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('Job has been submitted');
+    const plan = JSON.parse(run.stdout) as { nodes: { id: number; type: string; parallelism: number; predecessors?: { id: number; ship_strategy: string }[] }[] };
+    expect(Array.isArray(plan.nodes)).toBe(true);
+    const types = plan.nodes.map((n) => n.type);
+    expect(types[0]).toBe('Source: Collection Source');
+    expect(types).toEqual(expect.arrayContaining(['Flat Map', 'Map']));
+    expect(plan.nodes[0]!.parallelism).toBe(1);
+    expect(plan.nodes.slice(1).every((n) => n.parallelism === 2)).toBe(true);
+    expect(plan.nodes.some((n) => n.predecessors?.some((p) => p.ship_strategy === 'HASH'))).toBe(true);
+    expect(run.stdout).not.toContain('Word count finished');
+  });
+});
