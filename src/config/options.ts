@@ -41,6 +41,22 @@ export const CoreOptions = {
   ),
   OPERATOR_CHAINING: booleanOption('pipeline.operator-chaining', true, 'Chain operators into one task where Flink would.'),
   AUTO_WATERMARK_INTERVAL: durationOption('pipeline.auto-watermark-interval', 200, 'Interval of periodic watermarks.'),
+  LATENCY_INTERVAL: durationOption(
+    'metrics.latency.interval',
+    0,
+    'How often sources emit latency markers; 0 turns latency tracking off (the default: it costs nothing then).',
+  ),
+  LATENCY_GRANULARITY: enumOption(
+    'metrics.latency.granularity',
+    ['single', 'operator', 'subtask'] as const,
+    'operator',
+    'Latency histograms per operator only (single), per source operator (operator), or per source subtask (subtask).',
+  ),
+  SYSTEM_METRICS: booleanOption(
+    'metrics.system.enabled',
+    true,
+    'Count records, watermarks and time per task and operator (numRecordsIn, busyTimeMsPerSecond, ...).',
+  ),
 } as const;
 
 export const TaskManagerOptions = {

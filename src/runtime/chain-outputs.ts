@@ -4,6 +4,7 @@ import type { OneInputStreamOperator, Output } from '../api/operators/stream-ope
 import { watermark, type LatencyMarker } from '../core/stream-element.ts';
 import { annotateOperator } from './failure-annotation.ts';
 import type { RecordWriter } from './network/record-writer.ts';
+import type { OperatorIOMetrics } from './metrics/io-metrics.ts';
 
 /** Calls the next operator of the chain directly: no copy, no queue, no promise. */
 export class ChainingOutput<T> implements Output<T> {
@@ -27,6 +28,57 @@ export class ChainingOutput<T> implements Output<T> {
   }
 }
 
+/**
+ * Calls the next operator and counts what it receives (records in, input watermark). Used when system metrics
+ * are on; a separate class so the uncounted path stays as small as it is.
+ */
+export class CountingChainingOutput<T> implements Output<T> {
+  constructor(
+    private readonly next: OneInputStreamOperator<T, unknown>,
+    private readonly nextName: string,
+    private readonly nextMetrics: OperatorIOMetrics,
+  ) {}
+  collect(value: T, timestamp: number): void {
+    this.nextMetrics.recordsIn++;
+    try {
+      this.next.processElement(value, timestamp);
+    } catch (error) {
+      annotateOperator(error, this.nextName);
+      throw error;
+    }
+  }
+  emitWatermark(timestamp: number): void {
+    this.nextMetrics.inputWatermark = timestamp;
+    this.next.processWatermark(timestamp);
+  }
+  emitLatencyMarker(marker: LatencyMarker): void {
+    this.nextMetrics.onLatencyMarker?.(marker);
+    this.next.processLatencyMarker(marker);
+  }
+}
+
+/** Counts what an operator emits (records out, output watermark), then passes it on; for fan-outs. */
+export class CountingOutput<T> implements Output<T> {
+  readonly #metrics: { recordsOut: number; outputWatermark: number };
+  constructor(
+    private readonly inner: Output<T>,
+    metrics: OperatorIOMetrics,
+  ) {
+    this.#metrics = metrics;
+  }
+  collect(value: T, timestamp: number): void {
+    this.#metrics.recordsOut++;
+    this.inner.collect(value, timestamp);
+  }
+  emitWatermark(timestamp: number): void {
+    this.#metrics.outputWatermark = timestamp;
+    this.inner.emitWatermark(timestamp);
+  }
+  emitLatencyMarker(marker: LatencyMarker): void {
+    this.inner.emitLatencyMarker(marker);
+  }
+}
+
 /** Writes into a network edge. */
 export class RecordWriterOutput<T> implements Output<T> {
   constructor(private readonly writer: RecordWriter<T>) {}
@@ -37,7 +89,26 @@ export class RecordWriterOutput<T> implements Output<T> {
     this.writer.broadcastEvent(watermark(timestamp));
   }
   emitLatencyMarker(marker: LatencyMarker): void {
-    this.writer.broadcastEvent(marker);
+    this.writer.emitEventToRandomChannel(marker);
+  }
+}
+
+/** Writes into a network edge and counts what the operator emits there. */
+export class CountingRecordWriterOutput<T> implements Output<T> {
+  constructor(
+    private readonly writer: RecordWriter<T>,
+    private readonly metrics: { recordsOut: number; outputWatermark: number },
+  ) {}
+  collect(value: T, timestamp: number): void {
+    this.metrics.recordsOut++;
+    this.writer.emit(value, timestamp);
+  }
+  emitWatermark(timestamp: number): void {
+    this.metrics.outputWatermark = timestamp;
+    this.writer.broadcastEvent(watermark(timestamp));
+  }
+  emitLatencyMarker(marker: LatencyMarker): void {
+    this.writer.emitEventToRandomChannel(marker);
   }
 }
 

@@ -9,13 +9,22 @@ import {
 } from '../api/operators/stream-operator.ts';
 import type { NodePayload } from '../api/transformation.ts';
 import { Configuration } from '../config/configuration.ts';
-import { TaskManagerOptions } from '../config/options.ts';
+import { CoreOptions, TaskManagerOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
 import { SluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { END_OF_PARTITION } from '../core/stream-element.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
-import { BroadcastingOutput, ChainingOutput, NO_OUTPUT, RecordWriterOutput } from './chain-outputs.ts';
+import {
+  BroadcastingOutput,
+  ChainingOutput,
+  CountingChainingOutput,
+  CountingOutput,
+  CountingRecordWriterOutput,
+  NO_OUTPUT,
+  RecordWriterOutput,
+} from './chain-outputs.ts';
+import { OperatorIOMetrics } from './metrics/io-metrics.ts';
 import { annotateOperator } from './failure-annotation.ts';
 import type { OutputChannel } from './network/channel.ts';
 import { createChannelSelector } from './network/channel-selector.ts';
@@ -34,6 +43,7 @@ export interface ChainDependencies {
 interface ChainMember {
   readonly name: string;
   readonly operator: AbstractStreamOperator<unknown>;
+  readonly io: OperatorIOMetrics;
 }
 
 /** Passes records through to the client channel of executeAndCollect. */
@@ -48,10 +58,13 @@ export class OperatorChain {
   readonly writers: RecordWriter<unknown>[] = [];
   readonly head: AbstractStreamOperator<unknown>;
   readonly headName: string;
+  /** Whether operators count records and watermarks (`metrics.system.enabled`). */
+  readonly systemMetrics: boolean;
 
   constructor(spec: TaskSpec, deps: ChainDependencies) {
     const configuration = Configuration.fromMap(spec.configuration);
     const recordsPerBuffer = configuration.get(TaskManagerOptions.RECORDS_PER_BUFFER);
+    this.systemMetrics = configuration.get(CoreOptions.SYSTEM_METRICS);
     const byId = new Map<string, ChainMember>();
 
     for (const op of spec.operators) {
@@ -65,7 +78,7 @@ export class OperatorChain {
       }
       let operator = (node.payload as NodePayload).createOperator();
       if (op.isCollect || operator instanceof CollectSinkMarker) operator = new CollectForwarder();
-      const member = { name: op.name, operator };
+      const member = { name: op.name, operator, io: new OperatorIOMetrics(op.operatorId, op.name) };
       byId.set(op.operatorId, member);
       this.members.push(member);
     }
@@ -73,9 +86,13 @@ export class OperatorChain {
     const runtimeContext = new StreamingRuntimeContext(spec, deps.logger);
     for (const op of spec.operators) {
       const outputs: Output<unknown>[] = [];
+      let singleWriter: RecordWriter<unknown> | undefined;
       for (const targetId of op.chainedOutputs) {
         const target = byId.get(targetId)!;
-        outputs.push(new ChainingOutput(target.operator as OneInputStreamOperator<unknown, unknown>, target.name));
+        const next = target.operator as OneInputStreamOperator<unknown, unknown>;
+        outputs.push(
+          this.systemMetrics ? new CountingChainingOutput(next, target.name, target.io) : new ChainingOutput(next, target.name),
+        );
       }
       for (const edgeId of op.networkOutputs) {
         const edgeSpec = spec.outputs.find((o) => o.edgeId === edgeId);
@@ -91,16 +108,25 @@ export class OperatorChain {
         );
         const writer = new RecordWriter(edgeSpec.channels.map(deps.openOutput), selector, recordsPerBuffer);
         this.writers.push(writer);
+        singleWriter = writer;
         outputs.push(new RecordWriterOutput(writer));
       }
       if (spec.collect !== undefined && spec.collect.operatorId === op.operatorId) {
         const selector = createChannelSelector('FORWARD', 1, undefined, 1);
         const writer = new RecordWriter([deps.openOutput(spec.collect.channel)], selector, recordsPerBuffer);
         this.writers.push(writer);
+        singleWriter = writer;
         outputs.push(new RecordWriterOutput(writer));
       }
-      const output = outputs.length === 0 ? NO_OUTPUT : outputs.length === 1 ? outputs[0]! : new BroadcastingOutput(outputs);
       const member = byId.get(op.operatorId)!;
+      let output = outputs.length === 0 ? NO_OUTPUT : outputs.length === 1 ? outputs[0]! : new BroadcastingOutput(outputs);
+      if (this.systemMetrics && outputs.length === 1) {
+        // One output: count it where it is cheapest (see OperatorIOMetrics).
+        if (op.chainedOutputs.length === 1) member.io.outputIsInputOf = byId.get(op.chainedOutputs[0]!)!.io;
+        else output = new CountingRecordWriterOutput(singleWriter!, member.io);
+      } else if (this.systemMetrics && outputs.length > 1) {
+        output = new CountingOutput(output, member.io);
+      }
       member.operator.setup(
         {
           operatorId: op.operatorId,
@@ -149,6 +175,13 @@ export class OperatorChain {
     }
     if (!finishedNormally) for (const writer of this.writers) writer.close();
     if (first !== undefined) throw first;
+  }
+
+  /** Records the chain wrote into network edges (not counting ones still in partly filled buffers). */
+  get networkRecordsOut(): number {
+    let n = 0;
+    for (const writer of this.writers) n += writer.recordsOut;
+    return n;
   }
 
   flushOutputs(): void {

@@ -14,6 +14,7 @@ import type { InputChannel, OutputChannel } from './network/channel.ts';
 import { InputGate } from './network/input-gate.ts';
 import { OperatorChain } from './operator-chain.ts';
 import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
+import { TaskTimeAccounting } from './metrics/io-metrics.ts';
 
 /** How long a task may keep its thread before it lets timers, messages and other tasks run. */
 const MAX_SLICE_MS = 5;
@@ -25,6 +26,8 @@ export interface TaskEnvironment {
   readonly releaseChannels: (spec: TaskSpec) => void;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Called once the chain is built (before open): the TaskManager registers the task's metrics here. */
+  readonly onChainCreated?: (task: Task, chain: OperatorChain) => void;
 }
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
@@ -37,7 +40,12 @@ export class Task {
   readonly #cancelledPromise: Promise<void>;
   readonly #bufferTimeout: number;
   readonly #watermarkInterval: number;
+  readonly #latencyInterval: number;
   #lastFlush = 0;
+  /** Where this task's time goes; read by its metrics. */
+  readonly time: TaskTimeAccounting;
+  /** The running chain, once built; its operators' I/O counts are read by metrics. */
+  chain: OperatorChain | undefined;
 
   constructor(
     readonly spec: TaskSpec,
@@ -47,6 +55,8 @@ export class Task {
     const conf = Configuration.fromMap(spec.configuration);
     this.#bufferTimeout = conf.get(CoreOptions.BUFFER_TIMEOUT);
     this.#watermarkInterval = conf.get(CoreOptions.AUTO_WATERMARK_INTERVAL);
+    this.#latencyInterval = conf.get(CoreOptions.LATENCY_INTERVAL);
+    this.time = new TaskTimeAccounting(env.clock.relativeTime());
   }
 
   get name(): string {
@@ -70,6 +80,8 @@ export class Task {
         clock: this.env.clock,
         logger: this.env.logger,
       });
+      this.chain = chain;
+      this.env.onChainCreated?.(this, chain);
       gate = new InputGate(
         this.spec.inputs.map((i) => this.env.openInput(i.channel)),
         this.spec.inputs.map((i) => i.inputIndex),
@@ -97,6 +109,8 @@ export class Task {
     const clock = this.env.clock;
     const interval = source.hasWatermarkGenerator ? this.#watermarkInterval : 0;
     let nextWatermark = clock.relativeTime() + interval;
+    const latencyInterval = this.#latencyInterval;
+    let nextLatencyMarker = clock.relativeTime() + latencyInterval;
     let sliceStart = clock.relativeTime();
     while (!this.#cancelled) {
       let status;
@@ -112,14 +126,20 @@ export class Task {
         source.emitPeriodicWatermark();
         nextWatermark = now + interval;
       }
+      if (latencyInterval > 0 && now >= nextLatencyMarker) {
+        source.emitLatencyMarker(clock.now());
+        nextLatencyMarker = now + latencyInterval;
+      }
       this.#flushIfDue(chain, now);
       if (status === 'NOTHING_AVAILABLE') {
         this.#flushBeforeWait(chain);
-        await this.#race(source.isAvailable(), interval > 0 ? Math.max(0, nextWatermark - now) : undefined);
+        let wake = interval > 0 ? nextWatermark - now : Number.POSITIVE_INFINITY;
+        if (latencyInterval > 0) wake = Math.min(wake, nextLatencyMarker - now);
+        await this.#race(source.isAvailable(), Number.isFinite(wake) ? Math.max(0, wake) : undefined, 'idle');
         sliceStart = clock.relativeTime();
       } else if (!chain.outputsAvailable()) {
         this.#flushBeforeWait(chain);
-        await this.#race(chain.outputsAvailability());
+        await this.#race(chain.outputsAvailability(), undefined, 'backpressure');
         sliceStart = clock.relativeTime();
       } else if (now - sliceStart >= MAX_SLICE_MS) {
         await yieldThread();
@@ -130,6 +150,8 @@ export class Task {
 
   async #runInputs(chain: OperatorChain, gate: InputGate): Promise<void> {
     const head = chain.head as OneInputStreamOperator<unknown, unknown>;
+    const headIO = chain.members[0]!.io;
+    const counting = chain.systemMetrics;
     const clock = this.env.clock;
     const channelWatermarks = gate.channels.map(() => MIN_WATERMARK);
     let currentWatermark = MIN_WATERMARK;
@@ -140,7 +162,7 @@ export class Task {
       if (item === undefined) {
         if (gate.isFinished) return;
         this.#flushBeforeWait(chain);
-        await this.#race(gate.available());
+        await this.#race(gate.available(), undefined, 'idle');
         sliceStart = clock.relativeTime();
         continue;
       }
@@ -150,6 +172,7 @@ export class Task {
             const values = item.values;
             const timestamps = item.timestamps;
             const n = values.length;
+            if (counting) headIO.recordsIn += n;
             if (timestamps === null) for (let i = 0; i < n; i++) head.processElement(values[i], NO_TIMESTAMP);
             else for (let i = 0; i < n; i++) head.processElement(values[i], timestamps[i]!);
             break;
@@ -162,12 +185,14 @@ export class Task {
               const min = minimum(channelWatermarks);
               if (min > currentWatermark) {
                 currentWatermark = min;
+                headIO.inputWatermark = min;
                 head.processWatermark(min);
               }
             }
             break;
           }
           case 'latency':
+            headIO.onLatencyMarker?.(item);
             head.processLatencyMarker(item);
             break;
           case 'end': {
@@ -190,7 +215,7 @@ export class Task {
       this.#flushIfDue(chain, now);
       if (!chain.outputsAvailable()) {
         this.#flushBeforeWait(chain);
-        await this.#race(chain.outputsAvailability());
+        await this.#race(chain.outputsAvailability(), undefined, 'backpressure');
         sliceStart = clock.relativeTime();
       } else if (now - sliceStart >= MAX_SLICE_MS) {
         await yieldThread();
@@ -215,19 +240,31 @@ export class Task {
     }
   }
 
-  /** Waits for `promise`, cancellation, or `timeoutMs`, whichever comes first. */
-  async #race(promise: Promise<void>, timeoutMs?: number): Promise<void> {
+  /**
+   * Waits for `promise`, cancellation, or `timeoutMs`, whichever comes first; the wait counts as idle or
+   * back-pressured time.
+   */
+  async #race(promise: Promise<void>, timeoutMs?: number, kind?: 'idle' | 'backpressure'): Promise<void> {
     if (this.#cancelled) return;
-    if (timeoutMs === undefined) {
-      await Promise.race([promise, this.#cancelledPromise]);
-      return;
-    }
+    const clock = this.env.clock;
+    const start = clock.relativeTime();
+    if (kind === 'backpressure') this.time.backPressured = true;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     try {
-      await Promise.race([promise, this.#cancelledPromise, timeout]);
+      if (timeoutMs === undefined) {
+        await Promise.race([promise, this.#cancelledPromise]);
+      } else {
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+        await Promise.race([promise, this.#cancelledPromise, timeout]);
+      }
     } finally {
       clearTimeout(timer);
+      const waited = clock.relativeTime() - start;
+      if (kind === 'idle') this.time.idleMs += waited;
+      else if (kind === 'backpressure') {
+        this.time.backPressuredMs += waited;
+        this.time.backPressured = false;
+      }
     }
   }
 }

@@ -68,6 +68,16 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
     return this.#generator !== undefined;
   }
 
+  /** Emits a latency marker stamped now; it travels with the records but skips user functions. */
+  emitLatencyMarker(markedTime: number): void {
+    this.output.emitLatencyMarker({
+      kind: 'latency',
+      markedTime,
+      operatorId: this.context.operatorId,
+      subtaskIndex: this.context.runtimeContext.getIndexOfThisSubtask(),
+    });
+  }
+
   snapshotState(checkpointId: number): S[] {
     return this.#reader.snapshotState(checkpointId);
   }

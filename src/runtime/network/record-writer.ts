@@ -69,6 +69,13 @@ export class RecordWriter<T> {
     for (const channel of this.channels) channel.send(event);
   }
 
+  /** Sends an event to one random channel, after that channel's pending records (Flink routes latency markers so). */
+  emitEventToRandomChannel(event: StreamEvent): void {
+    const c = Math.floor(Math.random() * this.channels.length);
+    this.#flushChannel(c);
+    this.channels[c]!.send(event);
+  }
+
   isAvailable(): boolean {
     for (const channel of this.channels) if (!channel.isAvailable()) return false;
     return true;
