@@ -77,6 +77,10 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (job: string, args: string[], raw: { parallelism?: number; entry: string; D: string[]; verbose?: boolean }) => {
       const options: RunOptions = { entry: raw.entry, define: raw.D, ...(raw.parallelism !== undefined ? { parallelism: raw.parallelism } : {}), ...(raw.verbose ? { verbose: true } : {}) };
       verbose = options.verbose === true;
+      const misplaced = args.filter((a) => /^(-[pcDv]|--(parallelism|entry|verbose))(=|$)/.test(a));
+      if (misplaced.length > 0) {
+        log(`warning: ${misplaced.join(', ')} after the job file is passed to the job; put sluice options before it`);
+      }
       const configuration = configurationFrom(options);
       for (const key of configuration.unknownKeys()) log(`warning: unknown configuration key '${key}'`);
       await runJobModule(job, {
