@@ -2,6 +2,7 @@
 
 import { ConfigurationError } from '../core/errors.ts';
 import { type ConfigOption, intOption, durationOption, enumOption, booleanOption } from './config-option.ts';
+import { MetricOptions } from './metric-options.ts';
 
 const maxParallelismInt = intOption(
   'pipeline.max-parallelism',
@@ -84,5 +85,5 @@ export const TaskManagerOptions = {
 
 /** All known options, by key. */
 export const ALL_OPTIONS: ReadonlyMap<string, ConfigOption<unknown>> = new Map(
-  [...Object.values(CoreOptions), ...Object.values(TaskManagerOptions)].map((o) => [o.key, o as ConfigOption<unknown>]),
+  [...Object.values(CoreOptions), ...Object.values(TaskManagerOptions), ...Object.values(MetricOptions)].map((o) => [o.key, o as ConfigOption<unknown>]),
 );

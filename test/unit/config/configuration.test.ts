@@ -6,6 +6,7 @@ import { durationOption } from '../../../src/config/config-option.ts';
 import { Configuration } from '../../../src/config/configuration.ts';
 import { ALL_OPTIONS, CoreOptions, TaskManagerOptions } from '../../../src/config/options.ts';
 import { ConfigurationError, IllegalArgumentError } from '../../../src/core/errors.ts';
+import { MetricOptions } from '../../../src/config/metric-options.ts';
 
 function configError(fn: () => unknown): ConfigurationError {
   try {
@@ -36,7 +37,7 @@ describe('defaults', () => {
   });
 
   it('option keys are unique and Flink-style (dotted, lower-case segments)', () => {
-    const keys = [...Object.values(CoreOptions), ...Object.values(TaskManagerOptions)].map((o) => o.key);
+    const keys = [...Object.values(CoreOptions), ...Object.values(TaskManagerOptions), ...Object.values(MetricOptions)].map((o) => o.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(ALL_OPTIONS.size).toBe(keys.length);
     for (const key of keys) expect(key).toMatch(/^[a-z]+(\.[a-zA-Z-]+)+$/);

@@ -1,0 +1,59 @@
+// TaskManagerMetricGroup: the root group of a TaskManager (scope metrics.scope.tm, variables <host>, <tm_id>).
+
+import { AbstractMetricGroup, type ChildGroupKind } from './abstract-metric-group.ts';
+import { createGenericChild } from './generic-metric-group.ts';
+import type { MetricRegistry } from './metric-registry.ts';
+import { ScopeVariables as V, valueOrNull } from './scope-variables.ts';
+import { TaskManagerJobMetricGroup } from './task-manager-job-metric-group.ts';
+
+/**
+ * Metrics of one TaskManager; below it one group per job, per task, per operator.
+ *
+ * @example
+ * const tm = new TaskManagerMetricGroup(registry, 'localhost', 'tm-1');
+ * const task = tm.addJob(jobId, 'word count').addTask({ vertexId, attemptId, taskName: 'Map', subtaskIndex: 0, attemptNumber: 0 });
+ * const op = task.getOrAddOperator(operatorId, 'Map');
+ */
+export class TaskManagerMetricGroup extends AbstractMetricGroup {
+  readonly hostname: string;
+  readonly taskManagerId: string;
+  readonly #jobs = new Map<string, TaskManagerJobMetricGroup>();
+
+  constructor(registry: MetricRegistry, hostname: string, taskManagerId: string) {
+    const variables = { [V.HOST]: valueOrNull(hostname), [V.TM_ID]: valueOrNull(taskManagerId) };
+    super(registry, undefined, {
+      scope: registry.scopeFormats.tm.formatScope(variables),
+      variables,
+      logicalScope: ['taskmanager'],
+    });
+    this.hostname = hostname;
+    this.taskManagerId = taskManagerId;
+  }
+
+  /** The group of a job on this TaskManager, created on first use. */
+  addJob(jobId: string, jobName: string): TaskManagerJobMetricGroup {
+    const prior = this.#jobs.get(jobId);
+    if (prior !== undefined && !prior.isClosed()) return prior;
+    const group = new TaskManagerJobMetricGroup(this.registry, this, jobId, jobName);
+    if (this.isClosed()) group.close();
+    else this.#jobs.set(jobId, group);
+    return group;
+  }
+
+  /** Closes and forgets the group of a job (and its tasks). */
+  removeJob(jobId: string): void {
+    this.#jobs.get(jobId)?.close();
+  }
+
+  get numRegisteredJobs(): number {
+    return this.#jobs.size;
+  }
+
+  protected override onChildClosed(child: AbstractMetricGroup): void {
+    if (child instanceof TaskManagerJobMetricGroup && this.#jobs.get(child.jobId) === child) this.#jobs.delete(child.jobId);
+  }
+
+  protected createChildGroup(name: string, kind: ChildGroupKind): AbstractMetricGroup {
+    return createGenericChild(this, name, kind);
+  }
+}
