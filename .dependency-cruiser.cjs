@@ -15,7 +15,7 @@ module.exports = {
     layer('state-imports-core', 'state', ['core']),
     layer('metrics-imports-core', 'metrics', ['core']),
     layer('checkpoint-imports-below', 'checkpoint', ['core', 'config', 'state']),
-    layer('api-imports-below', 'api', ['core', 'config', 'graph', 'state']),
+    layer('api-imports-below', 'api', ['core', 'config', 'graph', 'state', 'metrics']),
     layer('connectors-import-api', 'connectors', ['core', 'config', 'api', 'state']),
     {
       name: 'no-runtime-cycles',

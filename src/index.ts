@@ -98,3 +98,14 @@ export {
   type PartFileInfo,
 } from './connectors/rolling-policy.ts';
 export { OutputFileConfig, OutputFileConfigBuilder } from './connectors/output-file-config.ts';
+export type { MetricGroup } from './metrics/metric-group.ts';
+export type { Counter } from './metrics/counter.ts';
+export type { Gauge } from './metrics/gauge.ts';
+export type { Histogram, HistogramStatistics } from './metrics/histogram.ts';
+export type { Meter } from './metrics/meter.ts';
+export type { MetricReporter, MetricReporterFactory, Scheduled } from './metrics/metric-reporter.ts';
+export { SimpleCounter } from './metrics/simple-counter.ts';
+export { MeterView } from './metrics/meter-view.ts';
+export { HdrHistogram } from './metrics/hdr-histogram.ts';
+export { DescriptiveStatisticsHistogram } from './metrics/descriptive-statistics-histogram.ts';
+export { MetricOptions } from './config/metric-options.ts';

@@ -2,6 +2,7 @@
 
 import type { Configuration } from '../config/configuration.ts';
 import type { Logger } from '../core/logger.ts';
+import type { MetricGroup } from '../metrics/metric-group.ts';
 
 /** Flink's Collector: where flatMap and process functions emit their output. */
 export interface Collector<T> {
@@ -29,6 +30,8 @@ export interface RuntimeContext {
   getMaxNumberOfParallelSubtasks(): number;
   getAttemptNumber(): number;
   getLogger(): Logger;
+  /** This operator's metric group: `getMetricGroup().addGroup('MyMetrics').counter('myCounter')`. */
+  getMetricGroup(): MetricGroup;
 }
 
 /** A function with a life cycle: `open` before the first record, `close` after the last. */

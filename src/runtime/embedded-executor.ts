@@ -23,7 +23,18 @@ export class EmbeddedExecutor implements PipelineExecutor {
 
   async submit(pipeline: Pipeline): Promise<SubmittedJob> {
     const mode = resolveRuntimeMode(pipeline.jobGraph, pipeline.configuration, pipeline.jobModule !== undefined);
-    const cluster = new MiniCluster(miniClusterSpec(pipeline.jobGraph, pipeline.configuration, mode), this.#clock, this.#logger);
+    const cluster = new MiniCluster(
+      miniClusterSpec(pipeline.jobGraph, pipeline.configuration, mode),
+      pipeline.configuration,
+      this.#clock,
+      this.#logger,
+    );
+    try {
+      await cluster.ready();
+    } catch (error) {
+      await cluster.shutdown();
+      throw error;
+    }
     const master = new JobMaster(pipeline, cluster, this.#clock, this.#logger);
     // The job's result is reported only after every thread of its cluster is released.
     const done = master.terminated.then(() => cluster.shutdown());

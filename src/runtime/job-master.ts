@@ -21,6 +21,7 @@ import type { ThreadChannels } from './channel-endpoints.ts';
 import { assignSlots } from './scheduler.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
 import { PortInputChannel } from './network/port-channel.ts';
+import type { JobManagerMetricGroup } from '../metrics/job-manager-metric-group.ts';
 
 export interface ClusterView {
   readonly taskManagers: readonly TaskManager[];
@@ -30,6 +31,8 @@ export interface ClusterView {
   readonly clientChannels: ThreadChannels;
   /** TaskManager index sharing the client's thread, or -1. */
   readonly clientTaskManager: number;
+  /** Where the job's JobManager-side metrics go. */
+  readonly jobManagerMetrics: JobManagerMetricGroup;
 }
 
 interface DeployedTask {
@@ -100,6 +103,11 @@ export class JobMaster {
           endpoint.kind === 'port' ? new PortInputChannel(endpoint.port) : this.cluster.clientChannels.openInput(endpoint);
         this.#collect = new CollectIterator(channel, this.#outcome(), () => this.cancel());
       }
+      const jobMetrics = this.cluster.jobManagerMetrics.addJob(this.jobId, this.jobName);
+      // Restarts come with restart strategies; until then a job never restarts.
+      jobMetrics.gauge('numRestarts', { getValue: () => 0 });
+      jobMetrics.gauge('uptime', { getValue: () => (this.#status === JobStatus.RUNNING ? this.clock.now() - this.#startTime : 0) });
+      void this.#terminated.then(() => jobMetrics.close());
       this.#transition(JobStatus.RUNNING);
       for (const vertex of graph.vertices) {
         plan.tasks.get(vertex.id)!.forEach((spec, subtask) => {

@@ -9,6 +9,7 @@ import type { ThreadChannels } from './channel-endpoints.ts';
 import { failedOperatorOf } from './failure-annotation.ts';
 import type { TaskSpec } from './protocol.ts';
 import { Task } from './task.ts';
+import type { TaskManagerMetrics } from './metrics/task-manager-metrics.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
 
 export class LocalTaskManager implements TaskManager {
@@ -18,10 +19,13 @@ export class LocalTaskManager implements TaskManager {
     private readonly channels: ThreadChannels,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly metrics: TaskManagerMetrics,
   ) {}
 
   deploy(spec: TaskSpec, graph: StreamGraph, _jobModule: JobModuleRef | undefined): RunningTask {
+    const taskGroup = this.metrics.taskGroup(spec);
     const task = new Task(spec, {
+      metrics: taskGroup,
       graph,
       openOutput: this.channels.openOutput,
       openInput: this.channels.openInput,
@@ -29,12 +33,17 @@ export class LocalTaskManager implements TaskManager {
       clock: this.clock,
       logger: this.logger.child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
     });
-    const result: Promise<TaskReport> = task.run().then(
-      (status) => ({ status }),
-      (error: unknown) => ({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error), original: error }),
-    );
+    const result: Promise<TaskReport> = task
+      .run()
+      .then(
+        (status): TaskReport => ({ status }),
+        (error: unknown): TaskReport => ({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error), original: error }),
+      )
+      .finally(() => taskGroup.close());
     return { result, cancel: () => task.cancel() };
   }
 
-  async shutdown(): Promise<void> {}
+  async shutdown(): Promise<void> {
+    this.metrics.close();
+  }
 }

@@ -12,6 +12,12 @@ import type { ClusterView } from './job-master.ts';
 import { LocalTaskManager } from './local-task-manager.ts';
 import type { TaskManager } from './task-manager.ts';
 import { ThreadTaskManager } from './thread-task-manager.ts';
+import { hostname } from 'node:os';
+import { readMetricSettings } from '../config/metric-options.ts';
+import { MetricRegistry } from '../metrics/metric-registry.ts';
+import { RemoteMetrics } from '../metrics/remote-metrics.ts';
+import { JobManagerMetricGroup } from '../metrics/job-manager-metric-group.ts';
+import { TaskManagerMetrics } from './metrics/task-manager-metrics.ts';
 
 export type RuntimeMode = 'local' | 'threads';
 
@@ -68,18 +74,39 @@ export class MiniCluster implements ClusterView {
   readonly taskManagers: TaskManager[];
   readonly clientChannels = new ThreadChannels();
   readonly clientTaskManager: number;
+  /** The cluster's metric registry (its reporters serve every thread's metrics) and the JobManager's group. */
+  readonly metricRegistry: MetricRegistry;
+  readonly jobManagerMetrics: JobManagerMetricGroup;
+  readonly #remoteMetrics: RemoteMetrics;
 
   constructor(
     readonly spec: MiniClusterSpec,
+    configuration: Configuration,
     clock: Clock,
     logger: Logger,
   ) {
+    const settings = readMetricSettings(configuration);
+    this.metricRegistry = new MetricRegistry(settings, clock, logger);
+    this.jobManagerMetrics = new JobManagerMetricGroup(this.metricRegistry, hostname());
+    this.#remoteMetrics = new RemoteMetrics(this.metricRegistry);
     this.taskManagers = Array.from({ length: spec.taskManagers }, (_, i) =>
       spec.mode === 'local'
-        ? new LocalTaskManager(`local-tm-${i}`, spec.slotsPerTaskManager, this.clientChannels, clock, logger)
-        : new ThreadTaskManager(`thread-tm-${i}`, spec.slotsPerTaskManager, logger),
+        ? new LocalTaskManager(
+            `local-tm-${i}`,
+            spec.slotsPerTaskManager,
+            this.clientChannels,
+            clock,
+            logger,
+            new TaskManagerMetrics(this.metricRegistry, `local-tm-${i}`),
+          )
+        : new ThreadTaskManager(`thread-tm-${i}`, spec.slotsPerTaskManager, logger, settings, this.#remoteMetrics),
     );
     this.clientTaskManager = spec.mode === 'local' ? 0 : -1;
+  }
+
+  /** Resolves once reporters are listening (e.g. the Prometheus port is bound). */
+  ready(): Promise<void> {
+    return this.metricRegistry.ready();
   }
 
   sameThread(a: number, b: number): boolean {
@@ -88,5 +115,8 @@ export class MiniCluster implements ClusterView {
 
   async shutdown(): Promise<void> {
     await Promise.all(this.taskManagers.map((tm) => tm.shutdown()));
+    this.#remoteMetrics.close();
+    this.jobManagerMetrics.close();
+    await this.metricRegistry.shutdown();
   }
 }

@@ -13,6 +13,7 @@ import { CoreOptions, TaskManagerOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
 import { SluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { MetricGroup } from '../metrics/metric-group.ts';
 import { END_OF_PARTITION } from '../core/stream-element.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import {
@@ -38,6 +39,8 @@ export interface ChainDependencies {
   readonly openOutput: (endpoint: ChannelEndpoint) => OutputChannel;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The metric group of each operator (Flink's operator scope). */
+  readonly operatorMetricGroup: (operatorId: string, operatorName: string) => MetricGroup;
 }
 
 interface ChainMember {
@@ -83,7 +86,6 @@ export class OperatorChain {
       this.members.push(member);
     }
 
-    const runtimeContext = new StreamingRuntimeContext(spec, deps.logger);
     for (const op of spec.operators) {
       const outputs: Output<unknown>[] = [];
       let singleWriter: RecordWriter<unknown> | undefined;
@@ -119,6 +121,8 @@ export class OperatorChain {
         outputs.push(new RecordWriterOutput(writer));
       }
       const member = byId.get(op.operatorId)!;
+      const logger = deps.logger.child({ operator: op.name });
+      const runtimeContext = new StreamingRuntimeContext(spec, logger, deps.operatorMetricGroup(op.operatorId, op.name));
       let output = outputs.length === 0 ? NO_OUTPUT : outputs.length === 1 ? outputs[0]! : new BroadcastingOutput(outputs);
       if (this.systemMetrics && outputs.length === 1) {
         // One output: count it where it is cheapest (see OperatorIOMetrics).
@@ -134,7 +138,7 @@ export class OperatorChain {
           runtimeContext,
           jobConfig: configuration,
           clock: deps.clock,
-          logger: deps.logger.child({ operator: op.name }),
+          logger,
         },
         output,
       );
@@ -155,7 +159,11 @@ export class OperatorChain {
 
   /** End of input: each operator emits what it holds, head first, then every edge gets end-of-partition. */
   async finish(): Promise<void> {
-    for (const member of this.members) await this.#guard(member, () => member.operator.finish());
+    for (const member of this.members) {
+      // An operator's finish may wait (a sink flushing); what the chain emitted so far must not wait with it.
+      this.flushOutputs();
+      await this.#guard(member, () => member.operator.finish());
+    }
     for (const writer of this.writers) writer.broadcastEvent(END_OF_PARTITION);
   }
 
@@ -181,6 +189,18 @@ export class OperatorChain {
   get networkRecordsOut(): number {
     let n = 0;
     for (const writer of this.writers) n += writer.recordsOut;
+    return n;
+  }
+
+  get networkBytesOut(): number {
+    let n = 0;
+    for (const writer of this.writers) for (const channel of writer.channels) n += channel.bytesOut;
+    return n;
+  }
+
+  get queuedOutputBuffers(): number {
+    let n = 0;
+    for (const writer of this.writers) for (const channel of writer.channels) n += channel.queuedBuffers;
     return n;
   }
 

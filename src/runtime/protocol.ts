@@ -7,6 +7,8 @@ import type { ConfigValue } from '../config/configuration.ts';
 import type { SerializedError } from '../core/errors.ts';
 import type { ChainedOperator } from '../graph/job-graph.ts';
 import type { ShipStrategy } from '../graph/stream-graph.ts';
+import type { MetricSettings } from '../config/metric-options.ts';
+import type { MetricDump } from '../metrics/metric-dump.ts';
 
 /** One end of a channel: met by id in the same thread, or a transferred MessagePort across threads. */
 export type ChannelEndpoint =
@@ -53,16 +55,31 @@ export interface TaskSpec {
 export interface DeployTaskMessage {
   readonly task: TaskSpec;
   readonly jobModule: JobModuleRef;
-  /** Control messages for this subtask (cancel). */
+  /** Control messages for this subtask (cancel); the thread's metric dumps travel back on it. */
   readonly control: MessagePort;
+  readonly taskManagerId: string;
+  /** Metric scopes and settings (plain data from `readMetricSettings`). */
+  readonly metricSettings: MetricSettings;
+}
+
+/** A TaskManager thread's metrics, all of them, sent about once a second. */
+export interface MetricsMessage {
+  readonly kind: 'metrics';
+  readonly source: string;
+  readonly dumps: MetricDump[];
 }
 
 export type ControlMessage = { readonly type: 'cancel' };
 
-export type TaskResult =
+/**
+ * How a subtask ended. A thread's last metric dump rides on the result: results and control-port messages do
+ * not order against each other, so a dump sent on the port could arrive after the port is closed.
+ */
+export type TaskResult = (
   | { readonly status: 'FINISHED' }
   | { readonly status: 'CANCELED' }
-  | { readonly status: 'FAILED'; readonly error: SerializedError; readonly operatorName: string | undefined };
+  | { readonly status: 'FAILED'; readonly error: SerializedError; readonly operatorName: string | undefined }
+) & { readonly metrics?: MetricsMessage };
 
 /** Every MessagePort inside a task spec, for the transfer list. */
 export function transferablePorts(spec: TaskSpec): MessagePort[] {

@@ -2,13 +2,18 @@
 
 import type { RuntimeContext } from '../api/functions.ts';
 import type { Logger } from '../core/logger.ts';
+import type { MetricGroup } from '../metrics/metric-group.ts';
 import type { TaskSpec } from './protocol.ts';
 
 export class StreamingRuntimeContext implements RuntimeContext {
   constructor(
     private readonly spec: TaskSpec,
     private readonly logger: Logger,
+    private readonly metricGroup: MetricGroup,
   ) {}
+  getMetricGroup(): MetricGroup {
+    return this.metricGroup;
+  }
   getJobId(): string {
     return this.spec.jobId;
   }

@@ -8,13 +8,55 @@ import { ThreadChannels } from './channel-endpoints.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { failedOperatorOf } from './failure-annotation.ts';
 import { replayJobModule } from './job-module.ts';
-import type { ControlMessage, DeployTaskMessage, TaskResult } from './protocol.ts';
+import type { ControlMessage, DeployTaskMessage, MetricsMessage, TaskResult } from './protocol.ts';
+import { MetricRegistry } from '../metrics/metric-registry.ts';
+import { dumpMetrics } from '../metrics/metric-dumper.ts';
+import { TaskManagerMetrics } from './metrics/task-manager-metrics.ts';
+import type { MessagePort } from 'node:worker_threads';
 import { Task } from './task.ts';
 
 /** This thread's TaskManager state: its channels and the jobs it has rebuilt. */
 const channels = new ThreadChannels();
 const replays = new Map<string, Promise<StreamGraph>>();
 const logger = createConsoleLogger(process.env['SLUICE_LOG_LEVEL']);
+
+/** This thread's metrics; reporters live in the main thread, which mirrors the dumps sent from here. */
+let metrics: TaskManagerMetrics | undefined;
+const DUMP_INTERVAL_MS = 1000;
+const livePorts = new Set<MessagePort>();
+let dumper: NodeJS.Timeout | undefined;
+
+function threadMetrics(message: DeployTaskMessage): TaskManagerMetrics {
+  if (metrics === undefined) {
+    const registry = new MetricRegistry({ ...message.metricSettings, reporters: [] }, systemClock, logger);
+    metrics = new TaskManagerMetrics(registry, message.taskManagerId);
+  }
+  return metrics;
+}
+
+function metricsMessage(): MetricsMessage | undefined {
+  return metrics === undefined ? undefined : { kind: 'metrics', source: metrics.taskManagerId, dumps: dumpMetrics(metrics.registry) };
+}
+
+/** Sends the whole thread's metrics over any live control port, about once a second while tasks run. */
+function sendDumps(): void {
+  const port = livePorts.values().next().value;
+  const message = metricsMessage();
+  if (message !== undefined && port !== undefined) port.postMessage(message);
+}
+
+function trackPort(port: MessagePort): void {
+  livePorts.add(port);
+  dumper ??= setInterval(sendDumps, DUMP_INTERVAL_MS);
+}
+
+function untrackPort(port: MessagePort): void {
+  livePorts.delete(port);
+  if (livePorts.size === 0 && dumper !== undefined) {
+    clearInterval(dumper);
+    dumper = undefined;
+  }
+}
 
 function replay(jobId: string, ref: JobModuleRef, configuration: DeployTaskMessage['task']['configuration']): Promise<StreamGraph> {
   let graph = replays.get(jobId);
@@ -37,9 +79,12 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
       task?.cancel();
     }
   });
+  const taskGroup = threadMetrics(message).taskGroup(spec);
+  trackPort(control);
   try {
     const graph = await replay(spec.jobId, message.jobModule, spec.configuration);
     task = new Task(spec, {
+      metrics: taskGroup,
       graph,
       openOutput: channels.openOutput,
       openInput: channels.openInput,
@@ -49,10 +94,18 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
     });
     if (cancelled) task.cancel();
     const status = await task.run();
-    return { status };
+    return withMetrics({ status });
   } catch (error) {
-    return { status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error) };
+    return withMetrics({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error) });
   } finally {
+    untrackPort(control);
+    taskGroup.close();
     control.close();
   }
+}
+
+/** The result with the thread's metrics as this task ends (its own included, before its group closes). */
+function withMetrics(result: TaskResult): TaskResult {
+  const message = metricsMessage();
+  return message === undefined ? result : { ...result, metrics: message };
 }

@@ -15,6 +15,8 @@ import { InputGate } from './network/input-gate.ts';
 import { OperatorChain } from './operator-chain.ts';
 import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
 import { TaskTimeAccounting } from './metrics/io-metrics.ts';
+import { registerTaskMetrics } from './metrics/task-metrics.ts';
+import type { TaskMetricGroup } from '../metrics/task-metric-group.ts';
 
 /** How long a task may keep its thread before it lets timers, messages and other tasks run. */
 const MAX_SLICE_MS = 5;
@@ -26,8 +28,8 @@ export interface TaskEnvironment {
   readonly releaseChannels: (spec: TaskSpec) => void;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Called once the chain is built (before open): the TaskManager registers the task's metrics here. */
-  readonly onChainCreated?: (task: Task, chain: OperatorChain) => void;
+  /** The task's metric group; operators' groups are made under it. */
+  readonly metrics: TaskMetricGroup;
 }
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
@@ -79,9 +81,15 @@ export class Task {
         openOutput: this.env.openOutput,
         clock: this.env.clock,
         logger: this.env.logger,
+        operatorMetricGroup: (id, name) => this.env.metrics.getOrAddOperator(id, name),
       });
       this.chain = chain;
-      this.env.onChainCreated?.(this, chain);
+      if (chain.systemMetrics) {
+        const clock = this.env.clock;
+        registerTaskMetrics(this, chain, this.env.metrics, (id, name) => this.env.metrics.getOrAddOperator(id, name), () =>
+          clock.relativeTime(),
+        );
+      }
       gate = new InputGate(
         this.spec.inputs.map((i) => this.env.openInput(i.channel)),
         this.spec.inputs.map((i) => i.inputIndex),

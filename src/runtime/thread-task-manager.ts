@@ -8,7 +8,16 @@ import type { JobModuleRef } from '../api/executor.ts';
 import { SluiceError, serializeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
-import { transferablePorts, type ControlMessage, type DeployTaskMessage, type TaskResult, type TaskSpec } from './protocol.ts';
+import {
+  transferablePorts,
+  type ControlMessage,
+  type DeployTaskMessage,
+  type MetricsMessage,
+  type TaskResult,
+  type TaskSpec,
+} from './protocol.ts';
+import type { MetricSettings } from '../config/metric-options.ts';
+import type { RemoteMetrics } from '../metrics/remote-metrics.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
 
 const WORKER_URL = new URL('./task-manager-worker.mjs', import.meta.url).href;
@@ -20,6 +29,8 @@ export class ThreadTaskManager implements TaskManager {
     readonly id: string,
     readonly numberOfSlots: number,
     private readonly logger: Logger,
+    private readonly metricSettings: MetricSettings,
+    private readonly remoteMetrics: RemoteMetrics,
   ) {
     this.#pool = new Piscina({
       filename: WORKER_URL,
@@ -38,10 +49,24 @@ export class ThreadTaskManager implements TaskManager {
       throw new SluiceError('JOB_MODULE_REQUIRED', 'a worker-thread TaskManager needs the job module to rebuild the job');
     }
     const control = new MessageChannel();
-    const message: DeployTaskMessage = { task: spec, jobModule, control: control.port2 };
+    control.port1.on('message', (m: MetricsMessage) => {
+      if (m.kind === 'metrics') this.remoteMetrics.applyDumps(m.source, m.dumps);
+    });
+    const message: DeployTaskMessage = {
+      task: spec,
+      jobModule,
+      control: control.port2,
+      taskManagerId: this.id,
+      metricSettings: this.metricSettings,
+    };
     const result: Promise<TaskReport> = (
       this.#pool.run(message, { transferList: [control.port2, ...transferablePorts(spec)] }) as Promise<TaskResult>
-    ).catch((error: unknown): TaskReport => {
+    )
+      .then((r) => {
+        if (r.metrics !== undefined) this.remoteMetrics.applyDumps(r.metrics.source, r.metrics.dumps);
+        return r;
+      })
+      .catch((error: unknown): TaskReport => {
       this.logger.error('TaskManager thread failed', { taskManager: this.id, error: String(error) });
       return {
         status: 'FAILED',
@@ -59,6 +84,7 @@ export class ThreadTaskManager implements TaskManager {
   }
 
   async shutdown(): Promise<void> {
+    this.remoteMetrics.removeSource(this.id);
     await this.#pool.destroy();
   }
 }

@@ -11,6 +11,9 @@ export interface OutputChannel {
   availability(): Promise<void>;
   /** Resolves once everything sent has been handed to the consumer's side. */
   drained(): Promise<void>;
+  /** Buffers sent but not yet taken by the consumer, and bytes serialised (0 within a thread). */
+  readonly queuedBuffers: number;
+  readonly bytesOut: number;
   close(): void;
 }
 

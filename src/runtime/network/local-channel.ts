@@ -52,6 +52,13 @@ export class LocalChannel implements OutputChannel, InputChannel {
     return this.#queue.length - this.#head;
   }
 
+  get queuedBuffers(): number {
+    return this.size;
+  }
+
+  /** Nothing is serialised within a thread. */
+  readonly bytesOut = 0;
+
   close(): void {
     this.#listener = undefined;
     this.#space.notify();

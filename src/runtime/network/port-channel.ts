@@ -17,17 +17,21 @@ export class PortOutputChannel implements OutputChannel {
   readonly #drained = new Signal();
   #credit: number;
   #closed = false;
+  #capacity: number;
+  bytesOut = 0;
 
   constructor(
     private readonly port: MessagePort,
     capacity: number,
   ) {
     this.#credit = capacity;
+    this.#capacity = capacity;
     port.on('message', (message: CreditMessage) => this.#onCredit(message.credit));
   }
 
   send(item: ChannelItem): void {
     const buffer = this.#codec.encode(item);
+    this.bytesOut += buffer.byteLength;
     if (this.#credit > 0 && this.#backlog.length === 0) {
       this.#credit--;
       this.port.postMessage(buffer, [buffer]);
@@ -38,6 +42,10 @@ export class PortOutputChannel implements OutputChannel {
 
   isAvailable(): boolean {
     return this.#backlog.length === 0 && this.#credit > 0;
+  }
+
+  get queuedBuffers(): number {
+    return this.#capacity - this.#credit + this.#backlog.length;
   }
 
   availability(): Promise<void> {

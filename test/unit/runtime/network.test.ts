@@ -23,6 +23,8 @@ import { assignKeyToParallelOperator } from '../../../src/state/key-group.ts';
 class RecordingChannel implements OutputChannel {
   readonly sent: ChannelItem[] = [];
   closed = false;
+  readonly queuedBuffers = 0;
+  readonly bytesOut = 0;
   send(item: ChannelItem): void {
     this.sent.push(item);
   }
