@@ -19,6 +19,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { file: 'chain-vs-rxjs.ts', names: ['chain-vs-rxjs'] },
   { file: 'exchange-throughput.ts', names: ['exchange-throughput', 'exchange-throughput-p2'] },
   { file: 'backpressure-memory.ts', names: ['backpressure-memory'] },
+  { file: 'metrics-overhead.ts', names: ['metrics-overhead'] },
   { file: 'keyed-state-throughput.ts', names: ['keyed-state-throughput'] },
   { file: 'window-throughput.ts', names: ['window-tumbling', 'window-sliding', 'window-sliding-vs-tumbling'] },
 ];

@@ -20,6 +20,19 @@ export class ExecutionConfig {
     return this.configuration.get(CoreOptions.AUTO_WATERMARK_INTERVAL);
   }
 
+  /** How often sources emit latency markers (ms); 0 (the default) turns latency tracking off. */
+  setLatencyTrackingInterval(intervalMs: number): this {
+    if (!Number.isFinite(intervalMs) || intervalMs < 0) {
+      throw new IllegalArgumentError(`latency tracking interval must be >= 0 ms, got ${intervalMs}`);
+    }
+    this.configuration.set(CoreOptions.LATENCY_INTERVAL, intervalMs);
+    return this;
+  }
+
+  getLatencyTrackingInterval(): number {
+    return this.configuration.get(CoreOptions.LATENCY_INTERVAL);
+  }
+
   getParallelism(): number {
     return this.configuration.get(CoreOptions.DEFAULT_PARALLELISM);
   }

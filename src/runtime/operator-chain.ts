@@ -185,6 +185,10 @@ export class OperatorChain {
     if (first !== undefined) throw first;
   }
 
+  get isSourceChain(): boolean {
+    return this.head instanceof SourceOperator;
+  }
+
   /** Records the chain wrote into network edges (not counting ones still in partly filled buffers). */
   get networkRecordsOut(): number {
     let n = 0;

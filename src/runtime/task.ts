@@ -86,8 +86,18 @@ export class Task {
       this.chain = chain;
       if (chain.systemMetrics) {
         const clock = this.env.clock;
-        registerTaskMetrics(this, chain, this.env.metrics, (id, name) => this.env.metrics.getOrAddOperator(id, name), () =>
-          clock.relativeTime(),
+        const conf = Configuration.fromMap(this.spec.configuration);
+        const latency =
+          this.#latencyInterval > 0
+            ? { granularity: conf.get(CoreOptions.LATENCY_GRANULARITY), wallClock: () => clock.now() }
+            : undefined;
+        registerTaskMetrics(
+          this,
+          chain,
+          this.env.metrics,
+          (id, name) => this.env.metrics.getOrAddOperator(id, name),
+          () => clock.relativeTime(),
+          latency,
         );
       }
       gate = new InputGate(
