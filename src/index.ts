@@ -10,7 +10,13 @@ export { StreamExecutionEnvironment, DEFAULT_JOB_NAME, type EnvironmentOptions }
 export { DataStream, SingleOutputStreamOperator, DataStreamSink } from './api/data-stream.ts';
 export { KeyedStream, type FieldExpression } from './api/keyed-stream.ts';
 export { ExecutionConfig } from './api/execution-config.ts';
-export { JobExecutionResult, type JobClient } from './api/job-client.ts';
+export {
+  JobExecutionResult,
+  type JobClient,
+  type VertexLoad,
+  type SubtaskLoad,
+  type BackPressureLevel,
+} from './api/job-client.ts';
 export type { JobModuleRef, Pipeline, PipelineExecutor, SubmittedJob } from './api/executor.ts';
 export {
   AbstractRichFunction,

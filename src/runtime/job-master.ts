@@ -22,6 +22,8 @@ import { assignSlots } from './scheduler.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
 import { PortInputChannel } from './network/port-channel.ts';
 import type { JobManagerMetricGroup } from '../metrics/job-manager-metric-group.ts';
+import type { MetricRegistry } from '../metrics/metric-registry.ts';
+import { vertexLoads } from './metrics/vertex-loads.ts';
 
 export interface ClusterView {
   readonly taskManagers: readonly TaskManager[];
@@ -33,6 +35,8 @@ export interface ClusterView {
   readonly clientTaskManager: number;
   /** Where the job's JobManager-side metrics go. */
   readonly jobManagerMetrics: JobManagerMetricGroup;
+  /** The registry holding every thread's metrics (local or mirrored). */
+  readonly metricRegistry: MetricRegistry;
 }
 
 interface DeployedTask {
@@ -144,6 +148,8 @@ export class JobMaster {
       getJobID: () => this.jobId,
       getJobStatus: async () => this.#status,
       cancel: () => this.cancel(),
+      getVertexLoads: async () =>
+        isGloballyTerminal(this.#status) ? [] : vertexLoads(this.pipeline.jobGraph, this.cluster.metricRegistry),
       getJobExecutionResult: async () => {
         await done;
         if (this.#status === JobStatus.FINISHED) {

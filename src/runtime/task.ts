@@ -104,6 +104,12 @@ export class Task {
         this.spec.inputs.map((i) => this.env.openInput(i.channel)),
         this.spec.inputs.map((i) => i.inputIndex),
       );
+      if (chain.systemMetrics) {
+        const inputs = gate.channels;
+        this.env.metrics.gauge('buffers.inputQueueLength', {
+          getValue: () => inputs.reduce((n, c) => n + c.queued, 0),
+        });
+      }
       await chain.open();
       this.#lastFlush = this.env.clock.relativeTime();
       if (chain.head instanceof SourceOperator) await this.#runSource(chain, chain.head);

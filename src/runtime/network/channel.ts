@@ -21,6 +21,8 @@ export interface OutputChannel {
 export interface InputChannel {
   /** The next item, or undefined when none is buffered. */
   poll(): ChannelItem | undefined;
+  /** Buffers received and not yet polled. */
+  readonly queued: number;
   /** Called (at most once per empty -> non-empty change) when an item arrives. */
   setDataListener(listener: () => void): void;
   close(): void;

@@ -52,6 +52,10 @@ export class LocalChannel implements OutputChannel, InputChannel {
     return this.#queue.length - this.#head;
   }
 
+  get queued(): number {
+    return this.size;
+  }
+
   get queuedBuffers(): number {
     return this.size;
   }

@@ -119,6 +119,10 @@ export class PortInputChannel implements InputChannel {
     this.#listener = listener;
   }
 
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
