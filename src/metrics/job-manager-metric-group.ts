@@ -1,5 +1,6 @@
 // JobManagerMetricGroup: the root group of a JobManager (scope metrics.scope.jm, variable <host>).
 
+import { ComponentGroups } from './component-groups.ts';
 import { AbstractMetricGroup, type ChildGroupKind } from './abstract-metric-group.ts';
 import { createGenericChild } from './generic-metric-group.ts';
 import { JobManagerJobMetricGroup } from './job-manager-job-metric-group.ts';
@@ -15,7 +16,7 @@ import { ScopeVariables as V, valueOrNull } from './scope-variables.ts';
  */
 export class JobManagerMetricGroup extends AbstractMetricGroup {
   readonly hostname: string;
-  readonly #jobs = new Map<string, JobManagerJobMetricGroup>();
+  readonly #jobs = new ComponentGroups<JobManagerJobMetricGroup>(this);
 
   constructor(registry: MetricRegistry, hostname: string) {
     const variables = { [V.HOST]: valueOrNull(hostname) };
@@ -29,17 +30,12 @@ export class JobManagerMetricGroup extends AbstractMetricGroup {
 
   /** The group of a job, created on first use. */
   addJob(jobId: string, jobName: string): JobManagerJobMetricGroup {
-    const prior = this.#jobs.get(jobId);
-    if (prior !== undefined && !prior.isClosed()) return prior;
-    const group = new JobManagerJobMetricGroup(this.registry, this, jobId, jobName);
-    if (this.isClosed()) group.close();
-    else this.#jobs.set(jobId, group);
-    return group;
+    return this.#jobs.getOrAdd(jobId, () => new JobManagerJobMetricGroup(this.registry, this, jobId, jobName));
   }
 
   /** Closes and forgets the group of a job. */
   removeJob(jobId: string): void {
-    this.#jobs.get(jobId)?.close();
+    this.#jobs.close(jobId);
   }
 
   get numRegisteredJobs(): number {
@@ -47,7 +43,7 @@ export class JobManagerMetricGroup extends AbstractMetricGroup {
   }
 
   protected override onChildClosed(child: AbstractMetricGroup): void {
-    if (child instanceof JobManagerJobMetricGroup && this.#jobs.get(child.jobId) === child) this.#jobs.delete(child.jobId);
+    this.#jobs.forget(child);
   }
 
   protected createChildGroup(name: string, kind: ChildGroupKind): AbstractMetricGroup {

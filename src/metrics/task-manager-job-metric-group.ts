@@ -1,5 +1,6 @@
 // TaskManagerJobMetricGroup: a job on one TaskManager (scope metrics.scope.tm-job, <job_id>, <job_name>).
 
+import { ComponentGroups } from './component-groups.ts';
 import { AbstractMetricGroup, type ChildGroupKind } from './abstract-metric-group.ts';
 import { createGenericChild } from './generic-metric-group.ts';
 import type { MetricRegistry } from './metric-registry.ts';
@@ -11,7 +12,7 @@ import { TaskMetricGroup, type TaskMetricGroupInfo } from './task-metric-group.t
 export class TaskManagerJobMetricGroup extends AbstractMetricGroup {
   readonly jobId: string;
   readonly jobName: string;
-  readonly #tasks = new Map<string, TaskMetricGroup>();
+  readonly #tasks = new ComponentGroups<TaskMetricGroup>(this);
 
   constructor(registry: MetricRegistry, parent: TaskManagerMetricGroup, jobId: string, jobName: string) {
     const variables = { [V.JOB_ID]: valueOrNull(jobId), [V.JOB_NAME]: valueOrNull(jobName) };
@@ -26,17 +27,12 @@ export class TaskManagerJobMetricGroup extends AbstractMetricGroup {
 
   /** The group of a task (one subtask attempt), created on first use; keyed by attempt id. */
   addTask(info: TaskMetricGroupInfo): TaskMetricGroup {
-    const prior = this.#tasks.get(info.attemptId);
-    if (prior !== undefined && !prior.isClosed()) return prior;
-    const group = new TaskMetricGroup(this.registry, this, info);
-    if (this.isClosed()) group.close();
-    else this.#tasks.set(info.attemptId, group);
-    return group;
+    return this.#tasks.getOrAdd(info.attemptId, () => new TaskMetricGroup(this.registry, this, info));
   }
 
   /** Closes the group of a task attempt. */
   removeTask(attemptId: string): void {
-    this.#tasks.get(attemptId)?.close();
+    this.#tasks.close(attemptId);
   }
 
   get numRegisteredTasks(): number {
@@ -44,10 +40,8 @@ export class TaskManagerJobMetricGroup extends AbstractMetricGroup {
   }
 
   protected override onChildClosed(child: AbstractMetricGroup): void {
-    if (child instanceof TaskMetricGroup && this.#tasks.get(child.attemptId) === child) {
-      this.#tasks.delete(child.attemptId);
-      if (this.#tasks.size === 0) this.close();
-    }
+    // A job's group on a TaskManager lives as long as one of its tasks does.
+    if (this.#tasks.forget(child) && this.#tasks.size === 0) this.close();
   }
 
   protected createChildGroup(name: string, kind: ChildGroupKind): AbstractMetricGroup {

@@ -1,5 +1,6 @@
 // TaskManagerMetricGroup: the root group of a TaskManager (scope metrics.scope.tm, variables <host>, <tm_id>).
 
+import { ComponentGroups } from './component-groups.ts';
 import { AbstractMetricGroup, type ChildGroupKind } from './abstract-metric-group.ts';
 import { createGenericChild } from './generic-metric-group.ts';
 import type { MetricRegistry } from './metric-registry.ts';
@@ -17,7 +18,7 @@ import { TaskManagerJobMetricGroup } from './task-manager-job-metric-group.ts';
 export class TaskManagerMetricGroup extends AbstractMetricGroup {
   readonly hostname: string;
   readonly taskManagerId: string;
-  readonly #jobs = new Map<string, TaskManagerJobMetricGroup>();
+  readonly #jobs = new ComponentGroups<TaskManagerJobMetricGroup>(this);
 
   constructor(registry: MetricRegistry, hostname: string, taskManagerId: string) {
     const variables = { [V.HOST]: valueOrNull(hostname), [V.TM_ID]: valueOrNull(taskManagerId) };
@@ -32,17 +33,12 @@ export class TaskManagerMetricGroup extends AbstractMetricGroup {
 
   /** The group of a job on this TaskManager, created on first use. */
   addJob(jobId: string, jobName: string): TaskManagerJobMetricGroup {
-    const prior = this.#jobs.get(jobId);
-    if (prior !== undefined && !prior.isClosed()) return prior;
-    const group = new TaskManagerJobMetricGroup(this.registry, this, jobId, jobName);
-    if (this.isClosed()) group.close();
-    else this.#jobs.set(jobId, group);
-    return group;
+    return this.#jobs.getOrAdd(jobId, () => new TaskManagerJobMetricGroup(this.registry, this, jobId, jobName));
   }
 
   /** Closes and forgets the group of a job (and its tasks). */
   removeJob(jobId: string): void {
-    this.#jobs.get(jobId)?.close();
+    this.#jobs.close(jobId);
   }
 
   get numRegisteredJobs(): number {
@@ -50,7 +46,7 @@ export class TaskManagerMetricGroup extends AbstractMetricGroup {
   }
 
   protected override onChildClosed(child: AbstractMetricGroup): void {
-    if (child instanceof TaskManagerJobMetricGroup && this.#jobs.get(child.jobId) === child) this.#jobs.delete(child.jobId);
+    this.#jobs.forget(child);
   }
 
   protected createChildGroup(name: string, kind: ChildGroupKind): AbstractMetricGroup {

@@ -1,5 +1,6 @@
 // TaskMetricGroup: one subtask attempt (scope metrics.scope.task; <task_id>, <task_name>, <subtask_index>, ...).
 
+import { ComponentGroups } from './component-groups.ts';
 import { AbstractMetricGroup, type ChildGroupKind } from './abstract-metric-group.ts';
 import { createGenericChild } from './generic-metric-group.ts';
 import type { MetricRegistry } from './metric-registry.ts';
@@ -29,7 +30,7 @@ export class TaskMetricGroup extends AbstractMetricGroup {
   readonly taskName: string;
   readonly subtaskIndex: number;
   readonly attemptNumber: number;
-  readonly #operators = new Map<string, OperatorMetricGroup>();
+  readonly #operators = new ComponentGroups<OperatorMetricGroup>(this);
 
   constructor(registry: MetricRegistry, parent: TaskManagerJobMetricGroup, info: TaskMetricGroupInfo) {
     const variables = {
@@ -60,17 +61,11 @@ export class TaskMetricGroup extends AbstractMetricGroup {
         `The operator name ${operatorName} exceeded the ${METRICS_OPERATOR_NAME_MAX_LENGTH} characters length limit and was truncated.`,
       );
     }
-    const key = `${operatorId}\u0000${name}`;
-    const prior = this.#operators.get(key);
-    if (prior !== undefined && !prior.isClosed()) return prior;
-    const group = new OperatorMetricGroup(this.registry, this, operatorId, name);
-    if (this.isClosed()) group.close();
-    else this.#operators.set(key, group);
-    return group;
+    return this.#operators.getOrAdd(`${operatorId}\u0000${name}`, () => new OperatorMetricGroup(this.registry, this, operatorId, name));
   }
 
   protected override onChildClosed(child: AbstractMetricGroup): void {
-    for (const [key, group] of this.#operators) if (group === child) this.#operators.delete(key);
+    this.#operators.forget(child);
   }
 
   protected createChildGroup(name: string, kind: ChildGroupKind): AbstractMetricGroup {
