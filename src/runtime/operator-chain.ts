@@ -8,7 +8,7 @@ import {
   type Output,
 } from '../api/operators/stream-operator.ts';
 import type { NodePayload } from '../api/transformation.ts';
-import { Configuration } from '../config/configuration.ts';
+import type { Configuration } from '../config/configuration.ts';
 import { CoreOptions, TaskManagerOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
 import { SluiceError } from '../core/errors.ts';
@@ -34,6 +34,8 @@ import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
 import { StreamingRuntimeContext } from './streaming-runtime-context.ts';
 
 export interface ChainDependencies {
+  /** The job's configuration (the task's parsed copy of `spec.configuration`). */
+  readonly configuration: Configuration;
   /** The job's stream graph with live operators: the client's (local runtime) or a worker's replay. */
   readonly graph: StreamGraph;
   readonly openOutput: (endpoint: ChannelEndpoint) => OutputChannel;
@@ -65,7 +67,7 @@ export class OperatorChain {
   readonly systemMetrics: boolean;
 
   constructor(spec: TaskSpec, deps: ChainDependencies) {
-    const configuration = Configuration.fromMap(spec.configuration);
+    const configuration = deps.configuration;
     const recordsPerBuffer = configuration.get(TaskManagerOptions.RECORDS_PER_BUFFER);
     this.systemMetrics = configuration.get(CoreOptions.SYSTEM_METRICS);
     const byId = new Map<string, ChainMember>();

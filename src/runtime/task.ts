@@ -43,6 +43,8 @@ export class Task {
   readonly #bufferTimeout: number;
   readonly #watermarkInterval: number;
   readonly #latencyInterval: number;
+  /** The job's configuration, parsed once for the task and its chain. */
+  readonly #configuration: Configuration;
   #lastFlush = 0;
   /** Where this task's time goes; read by its metrics. */
   readonly time: TaskTimeAccounting;
@@ -55,6 +57,7 @@ export class Task {
   ) {
     this.#cancelledPromise = new Promise<void>((resolve) => (this.#wakeOnCancel = resolve));
     const conf = Configuration.fromMap(spec.configuration);
+    this.#configuration = conf;
     this.#bufferTimeout = conf.get(CoreOptions.BUFFER_TIMEOUT);
     this.#watermarkInterval = conf.get(CoreOptions.AUTO_WATERMARK_INTERVAL);
     this.#latencyInterval = conf.get(CoreOptions.LATENCY_INTERVAL);
@@ -77,6 +80,7 @@ export class Task {
     let finished = false;
     try {
       chain = new OperatorChain(this.spec, {
+        configuration: this.#configuration,
         graph: this.env.graph,
         openOutput: this.env.openOutput,
         clock: this.env.clock,
@@ -86,10 +90,9 @@ export class Task {
       this.chain = chain;
       if (chain.systemMetrics) {
         const clock = this.env.clock;
-        const conf = Configuration.fromMap(this.spec.configuration);
         const latency =
           this.#latencyInterval > 0
-            ? { granularity: conf.get(CoreOptions.LATENCY_GRANULARITY), wallClock: () => clock.now() }
+            ? { granularity: this.#configuration.get(CoreOptions.LATENCY_GRANULARITY), wallClock: () => clock.now() }
             : undefined;
         registerTaskMetrics(
           this,
