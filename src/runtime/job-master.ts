@@ -50,6 +50,8 @@ export class JobMaster {
   #status: JobStatus = JobStatus.CREATED;
   readonly #statusTimestamps = new Map<JobStatus, number>();
   readonly #tasks: DeployedTask[] = [];
+  /** How many deployed tasks have reported their result. */
+  #reported = 0;
   #failure: Error | undefined;
   readonly #terminated: Promise<void>;
   #resolveTerminated!: () => void;
@@ -178,8 +180,12 @@ export class JobMaster {
   }
 
   #onTaskResult(task: DeployedTask, report: TaskReport): void {
+    this.#reported++;
     if (report.status !== 'FAILED') {
-      if (this.#status === JobStatus.RUNNING) void this.#whenAllTasksEnd(JobStatus.FINISHED, true);
+      // The last task to report while the job runs finishes it.
+      if (this.#status === JobStatus.RUNNING && this.#reported === this.#tasks.length) {
+        void this.#whenAllTasksEnd(JobStatus.FINISHED, true);
+      }
       return;
     }
     if (this.#status !== JobStatus.RUNNING) return; // already failing or cancelling: the first cause wins
