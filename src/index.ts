@@ -37,9 +37,37 @@ export {
 export {
   ProcessFunction,
   KeyedProcessFunction,
+  TimeDomain,
   type ProcessContext,
   type KeyedProcessContext,
+  type OnTimerContext,
+  type KeyedOnTimerContext,
+  type TimerService,
 } from './api/process-function.ts';
+export { OutputTag } from './api/output-tag.ts';
+export { ValueStateDescriptor } from './state/value-state-descriptor.ts';
+export { ListStateDescriptor } from './state/list-state-descriptor.ts';
+export { MapStateDescriptor } from './state/map-state-descriptor.ts';
+export { ReducingStateDescriptor } from './state/reducing-state-descriptor.ts';
+export { AggregatingStateDescriptor } from './state/aggregating-state-descriptor.ts';
+export { StateTtlConfig } from './state/state-ttl-config.ts';
+export type {
+  State,
+  ValueState,
+  ListState,
+  MapState,
+  ReducingState,
+  AggregatingState,
+  AppendingState,
+} from './state/state.ts';
+export type { AggregateFunction } from './state/aggregate-function.ts';
+export type {
+  CheckpointedFunction,
+  FunctionInitializationContext,
+  FunctionSnapshotContext,
+  OperatorStateStore,
+  KeyedStateStore,
+} from './state/operator-state.ts';
 export { Time, type Duration } from './api/time.ts';
 export {
   WatermarkStrategy,

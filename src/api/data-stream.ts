@@ -23,9 +23,11 @@ import type { AbstractStreamOperator } from './operators/stream-operator.ts';
 import type { ProcessFunction } from './process-function.ts';
 import type { Sink } from './sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
+import { OutputTag } from './output-tag.ts';
 import {
   OneInputTransformation,
   PartitionTransformation,
+  SideOutputTransformation,
   UnionTransformation,
   type Transformation,
 } from './transformation.ts';
@@ -251,6 +253,15 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   disableChaining(): this {
     this.transformation.chainingStrategy = 'NEVER';
     return this;
+  }
+  /**
+   * The records this operator emitted into the side output `tag` (`ctx.output(tag, value)` in a process function,
+   * `sideOutputLateData` of a window).
+   */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    if (!(tag instanceof OutputTag)) throw new IllegalArgumentError('getSideOutput takes an OutputTag');
+    const t = new SideOutputTransformation<X>(this.environment.nextTransformationId(), this.transformation, tag.id);
+    return new DataStream<X>(this.environment, t);
   }
 }
 

@@ -3,6 +3,12 @@
 import type { Configuration } from '../config/configuration.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MetricGroup } from '../metrics/metric-group.ts';
+import type { AggregatingStateDescriptor } from '../state/aggregating-state-descriptor.ts';
+import type { ListStateDescriptor } from '../state/list-state-descriptor.ts';
+import type { MapStateDescriptor } from '../state/map-state-descriptor.ts';
+import type { ReducingStateDescriptor } from '../state/reducing-state-descriptor.ts';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state.ts';
+import type { ValueStateDescriptor } from '../state/value-state-descriptor.ts';
 
 /** Flink's Collector: where flatMap and process functions emit their output. */
 export interface Collector<T> {
@@ -32,6 +38,15 @@ export interface RuntimeContext {
   getLogger(): Logger;
   /** This operator's metric group: `getMetricGroup().addGroup('MyMetrics').counter('myCounter')`. */
   getMetricGroup(): MetricGroup;
+  /**
+   * Keyed state, scoped to the key of the record being processed (only on a keyed stream; get the state object
+   * once, in `open`, and use it for every record).
+   */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T>;
+  getMapState<UK, UV>(descriptor: MapStateDescriptor<UK, UV>): MapState<UK, UV>;
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T>;
+  getAggregatingState<IN, ACC, OUT>(descriptor: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT>;
 }
 
 /** A function with a life cycle: `open` before the first record, `close` after the last. */

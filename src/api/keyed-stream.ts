@@ -7,6 +7,7 @@ import { maxByReducer, maxReducer, minByReducer, minReducer, sumReducer } from '
 import { KeyedProcessOperator } from './operators/process-operator.ts';
 import { StreamGroupedReduce } from './operators/stream-grouped-reduce.ts';
 import type { KeyedProcessFunction, ProcessFunction } from './process-function.ts';
+import type { AbstractStreamOperator } from './operators/stream-operator.ts';
 import type { PartitionTransformation } from './transformation.ts';
 
 /** A field to aggregate: omitted for a stream of numbers, a property name for objects, a position for tuples. */
@@ -34,7 +35,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
   reduce(fn: ReduceFunction<T>): SingleOutputStreamOperator<T> {
     const keyOf = this.keySelector;
     const instance = perSubtaskInstances(fn);
-    return this.transform<T>('Keyed Reduce', () => new StreamGroupedReduce<T, K>(instance(), keyOf), keyOf);
+    return this.transform<T>('Keyed Reduce', () => new StreamGroupedReduce<T>(instance()), keyOf);
   }
 
   sum(field?: FieldExpression): SingleOutputStreamOperator<T> {
@@ -56,12 +57,21 @@ export class KeyedStream<T, K> extends DataStream<T> {
   override process<R>(fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>): SingleOutputStreamOperator<R> {
     const keyOf = this.keySelector;
     const instance = perSubtaskInstances(fn as KeyedProcessFunction<K, T, R>);
-    return this.transform<R>('KeyedProcess', () => new KeyedProcessOperator<K, T, R>(instance(), keyOf), keyOf);
+    return this.transform<R>('KeyedProcess', () => new KeyedProcessOperator<K, T, R>(instance()), keyOf);
+  }
+
+  /** Operators on a keyed stream are keyed: their state and timers are scoped to the record's key. */
+  protected override transform<R>(
+    name: string,
+    factory: () => AbstractStreamOperator<unknown>,
+    stateKeySelector: (value: T) => unknown = this.keySelector,
+  ): SingleOutputStreamOperator<R> {
+    return super.transform<R>(name, factory, stateKeySelector);
   }
 
   private aggregate(reducer: (a: T, b: T) => T): SingleOutputStreamOperator<T> {
     const keyOf = this.keySelector;
     const reduce = toReducer(reducer);
-    return this.transform<T>('Keyed Aggregation', () => new StreamGroupedReduce<T, K>(reduce, keyOf), keyOf);
+    return this.transform<T>('Keyed Aggregation', () => new StreamGroupedReduce<T>(reduce), keyOf);
   }
 }

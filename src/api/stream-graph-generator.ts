@@ -7,7 +7,9 @@ import { computeDefaultMaxParallelism } from '../state/key-group.ts';
 import {
   OneInputTransformation,
   PartitionTransformation,
+  SideOutputTransformation,
   SourceTransformation,
+  TwoInputTransformation,
   UnionTransformation,
   type NodePayload,
   type Transformation,
@@ -28,6 +30,10 @@ interface ResolvedInput {
   nodeId: number;
   shipStrategy: ShipStrategy | undefined;
   partitioner: unknown;
+  /** The side output of the node this input reads; undefined for its main output. */
+  outputTag?: string;
+  /** 1 or 2 for the inputs of a two-input operator, 0 otherwise. */
+  typeNumber?: number;
 }
 
 export function generateStreamGraph(transformations: readonly Transformation[], settings: StreamGraphSettings): StreamGraph {
@@ -40,7 +46,21 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
     if (known !== undefined) return known;
     let result: ResolvedInput[];
     if (t instanceof PartitionTransformation) {
-      result = transform(t.input).map((r) => ({ nodeId: r.nodeId, shipStrategy: t.shipStrategy, partitioner: t.partitioner }));
+      result = transform(t.input).map((r) => ({ ...r, shipStrategy: t.shipStrategy, partitioner: t.partitioner }));
+    } else if (t instanceof SideOutputTransformation) {
+      result = transform(t.input).map((r) => {
+        if (r.outputTag !== undefined && r.outputTag !== t.tag) {
+          throw new InvalidProgramError(`getSideOutput('${t.tag}') on a side output ('${r.outputTag}') is not supported`);
+        }
+        return { ...r, outputTag: t.tag };
+      });
+    } else if (t instanceof TwoInputTransformation) {
+      const inputs = [
+        ...transform(t.input1).map((r) => ({ ...r, typeNumber: 1 })),
+        ...transform(t.input2).map((r) => ({ ...r, typeNumber: 2 })),
+      ];
+      addPhysicalNode(t, inputs);
+      result = [{ nodeId: t.id, shipStrategy: undefined, partitioner: undefined }];
     } else if (t instanceof UnionTransformation) {
       result = t.inputs.flatMap((input) => transform(input));
     } else {
@@ -98,6 +118,14 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
       kind = t.kind;
       name = t.kind === 'sink' ? `Sink: ${t.name}` : t.name;
       isCollect = t.isCollect;
+    } else if (t instanceof TwoInputTransformation) {
+      payload = {
+        createOperator: t.operatorFactory,
+        ...(t.stateKeySelector1 === undefined ? {} : { stateKeySelector: t.stateKeySelector1 as (v: unknown) => unknown }),
+        ...(t.stateKeySelector2 === undefined ? {} : { stateKeySelector2: t.stateKeySelector2 as (v: unknown) => unknown }),
+      };
+      kind = 'operator';
+      name = t.name;
     } else {
       throw new InvalidProgramError(`unsupported transformation ${t.constructor.name}`);
     }
@@ -135,7 +163,8 @@ export function generateStreamGraph(transformations: readonly Transformation[], 
         targetId: t.id,
         shipStrategy: ship,
         partitioner: input.partitioner,
-        typeNumber: 0,
+        typeNumber: input.typeNumber ?? 0,
+        ...(input.outputTag === undefined ? {} : { outputTag: input.outputTag }),
       };
       graph.addEdge(edge);
     }

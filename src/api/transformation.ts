@@ -86,6 +86,38 @@ export class OneInputTransformation<IN, OUT> extends Transformation<OUT> {
   }
 }
 
+/** An operator with two inputs (connect, joins); keyed when both key selectors are set. */
+export class TwoInputTransformation<IN1, IN2, OUT> extends Transformation<OUT> {
+  constructor(
+    id: number,
+    name: string,
+    readonly input1: Transformation<IN1>,
+    readonly input2: Transformation<IN2>,
+    readonly operatorFactory: OperatorFactory,
+    readonly stateKeySelector1: ((value: IN1) => unknown) | undefined = undefined,
+    readonly stateKeySelector2: ((value: IN2) => unknown) | undefined = undefined,
+  ) {
+    super(id, name);
+  }
+  getInputs(): Transformation[] {
+    return [this.input1, this.input2];
+  }
+}
+
+/** A virtual transformation: the side output named `tag` of its input's operator. */
+export class SideOutputTransformation<T> extends Transformation<T> {
+  constructor(
+    id: number,
+    readonly input: Transformation,
+    readonly tag: string,
+  ) {
+    super(id, `SideOutput (${tag})`);
+  }
+  getInputs(): Transformation[] {
+    return [this.input];
+  }
+}
+
 /** A virtual transformation: changes how records are distributed to the next operator, runs nothing. */
 export class PartitionTransformation<T> extends Transformation<T> {
   constructor(
@@ -120,4 +152,6 @@ export interface NodePayload {
   readonly createOperator: OperatorFactory;
   readonly source?: Source<unknown>;
   readonly stateKeySelector?: (value: unknown) => unknown;
+  /** The second input's key selector of a keyed two-input operator. */
+  readonly stateKeySelector2?: (value: unknown) => unknown;
 }

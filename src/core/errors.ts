@@ -19,7 +19,7 @@ export const ERROR_CODES = {
   ILLEGAL_ARGUMENT: 'An argument was out of range or of the wrong kind.',
   SERIALIZATION_FAILED: 'A value could not be encoded for transfer to another thread.',
   METRIC_REPORTER_FAILED: 'A metric reporter could not be created or started (for example no free port in its range).',
-  STATE_INCOMPATIBLE: 'Keyed state was requested or restored in a form that does not match the registered or snapshotted state.',
+  STATE_INCOMPATIBLE: 'Keyed or operator state was requested or restored in a form that does not match the registered or snapshotted state.',
   KEY_GROUP_OUT_OF_RANGE: "A key belongs to a key group outside the keyed state backend's key-group range.",
 } as const;
 

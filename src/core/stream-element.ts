@@ -22,6 +22,15 @@ export interface Watermark {
   readonly timestamp: number;
 }
 
+/**
+ * A producer's watermark status (Flink's WatermarkStatus): an idle producer holds back no downstream watermark
+ * until it is active again.
+ */
+export interface WatermarkStatus {
+  readonly kind: 'status';
+  readonly idle: boolean;
+}
+
 export type CheckpointType = 'CHECKPOINT' | 'SAVEPOINT';
 
 export interface CheckpointBarrier {
@@ -45,13 +54,20 @@ export interface EndOfPartition {
   readonly kind: 'end';
 }
 
-export type StreamEvent = Watermark | CheckpointBarrier | LatencyMarker | EndOfPartition;
+export type StreamEvent = Watermark | WatermarkStatus | CheckpointBarrier | LatencyMarker | EndOfPartition;
 export type ChannelItem<T = unknown> = RecordBatch<T> | StreamEvent;
 
 export const END_OF_PARTITION: EndOfPartition = Object.freeze({ kind: 'end' });
 
 export function watermark(timestamp: number): Watermark {
   return { kind: 'watermark', timestamp };
+}
+
+export const WATERMARK_STATUS_IDLE: WatermarkStatus = Object.freeze({ kind: 'status', idle: true });
+export const WATERMARK_STATUS_ACTIVE: WatermarkStatus = Object.freeze({ kind: 'status', idle: false });
+
+export function watermarkStatus(idle: boolean): WatermarkStatus {
+  return idle ? WATERMARK_STATUS_IDLE : WATERMARK_STATUS_ACTIVE;
 }
 
 export function recordBatch<T>(values: T[], timestamps: number[] | null = null): RecordBatch<T> {

@@ -15,6 +15,8 @@ export interface StreamEdge {
   readonly partitioner: unknown;
   /** 1 or 2 for two-input operators, 0 otherwise. */
   readonly typeNumber: number;
+  /** The id of the side output (OutputTag) this edge carries; undefined for the main output. */
+  readonly outputTag?: string;
 }
 
 export interface StreamNode {

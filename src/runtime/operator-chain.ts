@@ -5,6 +5,7 @@ import { SourceOperator } from '../api/operators/source-operator.ts';
 import {
   OneInputStreamOperator,
   type AbstractStreamOperator,
+  type OperatorRestoreState,
   type Output,
 } from '../api/operators/stream-operator.ts';
 import type { NodePayload } from '../api/transformation.ts';
@@ -15,10 +16,15 @@ import { SluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { MetricGroup } from '../metrics/metric-group.ts';
 import { END_OF_PARTITION } from '../core/stream-element.ts';
-import type { StreamGraph } from '../graph/stream-graph.ts';
+import type { StreamEdge, StreamGraph } from '../graph/stream-graph.ts';
+import { HeapOperatorStateBackend } from '../state/heap-operator-state-backend.ts';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
+import type { ProcessingTimeService } from '../state/processing-time-service.ts';
 import {
   BroadcastingOutput,
   ChainingOutput,
+  KeyedChainingOutput,
+  SideOutputRouter,
   CountingChainingOutput,
   CountingOutput,
   CountingRecordWriterOutput,
@@ -43,12 +49,18 @@ export interface ChainDependencies {
   readonly logger: Logger;
   /** The metric group of each operator (Flink's operator scope). */
   readonly operatorMetricGroup: (operatorId: string, operatorName: string) => MetricGroup;
+  /** The task's processing-time service (callbacks run between batches). */
+  readonly processingTimeService: ProcessingTimeService;
+  /** A fresh keyed state backend for a keyed operator of this subtask. */
+  readonly createKeyedStateBackend: (operatorId: string, operatorName: string) => KeyedStateBackend;
 }
 
 interface ChainMember {
   readonly name: string;
   readonly operator: AbstractStreamOperator<unknown>;
   readonly io: OperatorIOMetrics;
+  keyedStateBackend?: KeyedStateBackend;
+  stateKeySelectors?: readonly (((value: unknown) => unknown) | undefined)[];
 }
 
 /** Passes records through to the client channel of executeAndCollect. */
@@ -60,6 +72,8 @@ class CollectForwarder extends OneInputStreamOperator<unknown, unknown> {
 
 export class OperatorChain {
   readonly members: ChainMember[] = [];
+  /** Operator ids, in `members` order. */
+  readonly operatorIds: string[];
   readonly writers: RecordWriter<unknown>[] = [];
   readonly head: AbstractStreamOperator<unknown>;
   readonly headName: string;
@@ -71,6 +85,7 @@ export class OperatorChain {
     const recordsPerBuffer = configuration.get(TaskManagerOptions.RECORDS_PER_BUFFER);
     this.systemMetrics = configuration.get(CoreOptions.SYSTEM_METRICS);
     const byId = new Map<string, ChainMember>();
+    this.operatorIds = spec.operators.map((op) => op.operatorId);
 
     for (const op of spec.operators) {
       const node = deps.graph.findByOperatorId(op.operatorId);
@@ -88,15 +103,40 @@ export class OperatorChain {
       this.members.push(member);
     }
 
+    // Keyed state first: a chained keyed operator's input output sets its key.
     for (const op of spec.operators) {
-      const outputs: Output<unknown>[] = [];
+      const member = byId.get(op.operatorId)!;
+      const payload = deps.graph.findByOperatorId(op.operatorId)!.payload as NodePayload;
+      const selectors = [payload.stateKeySelector, payload.stateKeySelector2];
+      if (selectors.some((k) => k !== undefined)) {
+        member.stateKeySelectors = selectors;
+        member.keyedStateBackend = deps.createKeyedStateBackend(op.operatorId, op.name);
+      }
+    }
+
+    for (const op of spec.operators) {
+      const node = deps.graph.findByOperatorId(op.operatorId)!;
+      const main: Output<unknown>[] = [];
+      const sides = new Map<string, Output<unknown>[]>();
+      const route = (edge: StreamEdge | undefined, output: Output<unknown>): void => {
+        const tag = edge?.outputTag;
+        if (tag === undefined) main.push(output);
+        else sides.set(tag, [...(sides.get(tag) ?? []), output]);
+      };
       let singleWriter: RecordWriter<unknown> | undefined;
       for (const targetId of op.chainedOutputs) {
         const target = byId.get(targetId)!;
+        const targetNode = deps.graph.findByOperatorId(targetId)!;
+        const edge = node.outEdges.find((e) => e.targetId === targetNode.id);
         const next = target.operator as OneInputStreamOperator<unknown, unknown>;
-        outputs.push(
-          this.systemMetrics ? new CountingChainingOutput(next, target.name, target.io) : new ChainingOutput(next, target.name),
-        );
+        const counted = this.systemMetrics ? target.io : undefined;
+        let output: Output<unknown>;
+        if (target.keyedStateBackend !== undefined) {
+          output = new KeyedChainingOutput(next, target.name, target.keyedStateBackend, target.stateKeySelectors![0]!, counted);
+        } else {
+          output = counted ? new CountingChainingOutput(next, target.name, counted) : new ChainingOutput(next, target.name);
+        }
+        route(edge, output);
       }
       for (const edgeId of op.networkOutputs) {
         const edgeSpec = spec.outputs.find((o) => o.edgeId === edgeId);
@@ -113,25 +153,41 @@ export class OperatorChain {
         const writer = new RecordWriter(edgeSpec.channels.map(deps.openOutput), selector, recordsPerBuffer);
         this.writers.push(writer);
         singleWriter = writer;
-        outputs.push(new RecordWriterOutput(writer));
+        route(edge, new RecordWriterOutput(writer));
       }
       if (spec.collect !== undefined && spec.collect.operatorId === op.operatorId) {
         const selector = createChannelSelector('FORWARD', 1, undefined, 1);
         const writer = new RecordWriter([deps.openOutput(spec.collect.channel)], selector, recordsPerBuffer);
         this.writers.push(writer);
         singleWriter = writer;
-        outputs.push(new RecordWriterOutput(writer));
+        main.push(new RecordWriterOutput(writer));
       }
       const member = byId.get(op.operatorId)!;
       const logger = deps.logger.child({ operator: op.name });
-      const runtimeContext = new StreamingRuntimeContext(spec, logger, deps.operatorMetricGroup(op.operatorId, op.name));
-      let output = outputs.length === 0 ? NO_OUTPUT : outputs.length === 1 ? outputs[0]! : new BroadcastingOutput(outputs);
-      if (this.systemMetrics && outputs.length === 1) {
-        // One output: count it where it is cheapest (see OperatorIOMetrics).
-        if (op.chainedOutputs.length === 1) member.io.outputIsInputOf = byId.get(op.chainedOutputs[0]!)!.io;
-        else output = new CountingRecordWriterOutput(singleWriter!, member.io);
-      } else if (this.systemMetrics && outputs.length > 1) {
-        output = new CountingOutput(output, member.io);
+      const runtimeContext = new StreamingRuntimeContext(
+        spec,
+        logger,
+        deps.operatorMetricGroup(op.operatorId, op.name),
+        op.name,
+        member.keyedStateBackend,
+      );
+      const combine = (outputs: Output<unknown>[]): Output<unknown> =>
+        outputs.length === 0 ? NO_OUTPUT : outputs.length === 1 ? outputs[0]! : new BroadcastingOutput(outputs);
+      let output: Output<unknown>;
+      if (sides.size > 0) {
+        const mainOutput = combine(main);
+        const sideOutputs = new Map([...sides].map(([tag, outputs]) => [tag, combine(outputs)] as const));
+        const all = [...main, ...[...sides.values()].flat()];
+        output = new SideOutputRouter(this.systemMetrics ? new CountingOutput(mainOutput, member.io) : mainOutput, sideOutputs, all);
+      } else {
+        output = combine(main);
+        if (this.systemMetrics && main.length === 1) {
+          // One output: count it where it is cheapest (see OperatorIOMetrics).
+          if (op.chainedOutputs.length === 1) member.io.outputIsInputOf = byId.get(op.chainedOutputs[0]!)!.io;
+          else output = new CountingRecordWriterOutput(singleWriter!, member.io);
+        } else if (this.systemMetrics && main.length > 1) {
+          output = new CountingOutput(output, member.io);
+        }
       }
       member.operator.setup(
         {
@@ -141,6 +197,10 @@ export class OperatorChain {
           jobConfig: configuration,
           clock: deps.clock,
           logger,
+          processingTimeService: deps.processingTimeService,
+          keyedStateBackend: member.keyedStateBackend,
+          stateKeySelectors: member.stateKeySelectors ?? [],
+          operatorStateBackend: new HeapOperatorStateBackend(),
         },
         output,
       );
@@ -151,12 +211,29 @@ export class OperatorChain {
     if (this.head instanceof SourceOperator) this.head.assignSplits(spec.splits);
   }
 
-  /** Opens operators from the tail to the head, so every operator's successors are ready for its output. */
-  async open(): Promise<void> {
+  /**
+   * Initializes every operator's state (restoring what `restored` holds for it by operator id), then opens
+   * operators from the tail to the head, so every operator's successors are ready for its output.
+   */
+  async open(restored?: ReadonlyMap<string, OperatorRestoreState>): Promise<void> {
+    for (const [i, member] of this.members.entries()) {
+      const id = this.operatorIds[i]!;
+      await this.#guard(member, () => member.operator.initializeState(restored?.get(id)));
+    }
     for (let i = this.members.length - 1; i >= 0; i--) {
       const member = this.members[i]!;
       await this.#guard(member, () => member.operator.open());
     }
+  }
+
+  /** The keyed state backend of the head operator, when it is keyed; the task sets each record's key in it. */
+  get headKeyedStateBackend(): KeyedStateBackend | undefined {
+    return this.members[0]!.keyedStateBackend;
+  }
+
+  /** The head operator's key selectors per input (index 0: first input). */
+  get headKeySelectors(): readonly (((value: unknown) => unknown) | undefined)[] {
+    return this.members[0]!.stateKeySelectors ?? [];
   }
 
   /** End of input: each operator emits what it holds, head first, then every edge gets end-of-partition. */
@@ -182,6 +259,7 @@ export class OperatorChain {
         annotateOperator(error, member.name);
         first ??= error;
       }
+      member.keyedStateBackend?.dispose();
     }
     if (!finishedNormally) for (const writer of this.writers) writer.close();
     if (first !== undefined) throw first;

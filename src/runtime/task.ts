@@ -2,12 +2,16 @@
 // operator chain by direct calls, and awaits only between batches (no input, no credit, yielding the thread).
 
 import { SourceOperator } from '../api/operators/source-operator.ts';
-import type { OneInputStreamOperator } from '../api/operators/stream-operator.ts';
+import {
+  TwoInputStreamOperator,
+  type AbstractStreamOperator,
+  type OneInputStreamOperator,
+} from '../api/operators/stream-operator.ts';
 import { Configuration } from '../config/configuration.ts';
 import { CoreOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
-import { MIN_WATERMARK, NO_TIMESTAMP } from '../core/stream-element.ts';
+import { NO_TIMESTAMP } from '../core/stream-element.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import { annotateOperator } from './failure-annotation.ts';
 import type { InputChannel, OutputChannel } from './network/channel.ts';
@@ -17,6 +21,12 @@ import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
 import { TaskTimeAccounting } from './metrics/io-metrics.ts';
 import { registerTaskMetrics } from './metrics/task-metrics.ts';
 import type { TaskMetricGroup } from '../metrics/task-metric-group.ts';
+import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.ts';
+import { KeyGroupRange, type Key } from '../state/key-group.ts';
+import type { Cancellable, ProcessingTimeService } from '../state/processing-time-service.ts';
+import { SystemProcessingTimeService } from '../state/system-processing-time-service.ts';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
+import { StatusWatermarkValve } from './status-watermark-valve.ts';
 
 /** How long a task may keep its thread before it lets timers, messages and other tasks run. */
 const MAX_SLICE_MS = 5;
@@ -30,6 +40,8 @@ export interface TaskEnvironment {
   readonly logger: Logger;
   /** The task's metric group; operators' groups are made under it. */
   readonly metrics: TaskMetricGroup;
+  /** Processing time for timers; default: wall-clock timers from `clock`. Tests pass a manual one. */
+  readonly processingTimeService?: ProcessingTimeService;
 }
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
@@ -38,6 +50,10 @@ const yieldThread = (): Promise<void> => new Promise((resolve) => setImmediate(r
 
 export class Task {
   #cancelled = false;
+  /** An error raised outside the batch loop (a processing-time timer); the loop stops and rethrows it. */
+  #asyncFailure: { error: unknown } | undefined;
+  /** False once the chain has finished or failed: late processing-time callbacks are then dropped. */
+  #running = false;
   #wakeOnCancel: (() => void) | undefined;
   readonly #cancelledPromise: Promise<void>;
   readonly #bufferTimeout: number;
@@ -78,6 +94,8 @@ export class Task {
     let chain: OperatorChain | undefined;
     let gate: InputGate | undefined;
     let finished = false;
+    const systemTimers = this.env.processingTimeService === undefined ? new SystemProcessingTimeService(this.env.clock) : undefined;
+    const timers = this.#taskTimers(this.env.processingTimeService ?? systemTimers!, () => chain);
     try {
       chain = new OperatorChain(this.spec, {
         configuration: this.#configuration,
@@ -86,6 +104,13 @@ export class Task {
         clock: this.env.clock,
         logger: this.env.logger,
         operatorMetricGroup: (id, name) => this.env.metrics.getOrAddOperator(id, name),
+        processingTimeService: timers,
+        createKeyedStateBackend: () =>
+          new HeapKeyedStateBackend({
+            keyGroupRange: KeyGroupRange.forOperator(this.spec.maxParallelism, this.spec.parallelism, this.spec.subtaskIndex),
+            maxParallelism: this.spec.maxParallelism,
+            clock: this.env.clock,
+          }),
       });
       this.chain = chain;
       if (chain.systemMetrics) {
@@ -113,16 +138,23 @@ export class Task {
           getValue: () => inputs.reduce((n, c) => n + c.queued, 0),
         });
       }
+      this.#running = true;
       await chain.open();
       this.#lastFlush = this.env.clock.relativeTime();
       if (chain.head instanceof SourceOperator) await this.#runSource(chain, chain.head);
       else await this.#runInputs(chain, gate);
+      this.#throwAsyncFailure();
       if (this.#cancelled) return 'CANCELED';
       await chain.finish();
+      // End of input: processing-time timers still pending do not fire (as in Flink's bounded execution).
+      this.#running = false;
       await this.#race(chain.drained());
+      this.#throwAsyncFailure();
       finished = !this.#cancelled;
       return finished ? 'FINISHED' : 'CANCELED';
     } finally {
+      this.#running = false;
+      systemTimers?.shutdown();
       try {
         await chain?.close(finished);
       } finally {
@@ -176,12 +208,27 @@ export class Task {
   }
 
   async #runInputs(chain: OperatorChain, gate: InputGate): Promise<void> {
-    const head = chain.head as OneInputStreamOperator<unknown, unknown>;
+    const head = chain.head;
     const headIO = chain.members[0]!.io;
     const counting = chain.systemMetrics;
     const clock = this.env.clock;
-    const channelWatermarks = gate.channels.map(() => MIN_WATERMARK);
-    let currentWatermark = MIN_WATERMARK;
+    const backend = chain.headKeyedStateBackend;
+    const selectors = chain.headKeySelectors;
+    const twoInputs = head instanceof TwoInputStreamOperator;
+    // Per logical input (0: the only one, or 1 and 2): a valve over that input's channels.
+    const inputOfChannel = gate.inputIndexes.map((i) => (twoInputs ? i : 0));
+    const valves = new Map<number, { valve: StatusWatermarkValve; local: number[] }>();
+    const localIndex: number[] = [];
+    for (const [c, input] of inputOfChannel.entries()) {
+      let entry = valves.get(input);
+      if (entry === undefined) valves.set(input, (entry = { valve: undefined!, local: [] }));
+      localIndex[c] = entry.local.length;
+      entry.local.push(c);
+    }
+    for (const [input, entry] of valves) {
+      entry.valve = new StatusWatermarkValve(entry.local.length, watermarkTarget(head, input, headIO));
+    }
+    const valveOf = (c: number): StatusWatermarkValve => valves.get(inputOfChannel[c]!)!.valve;
     let sliceStart = clock.relativeTime();
 
     while (!this.#cancelled) {
@@ -200,24 +247,28 @@ export class Task {
             const timestamps = item.timestamps;
             const n = values.length;
             if (counting) headIO.recordsIn += n;
-            if (timestamps === null) for (let i = 0; i < n; i++) head.processElement(values[i], NO_TIMESTAMP);
-            else for (let i = 0; i < n; i++) head.processElement(values[i], timestamps[i]!);
-            break;
-          }
-          case 'watermark': {
-            // A task's watermark is the minimum over its input channels.
-            const c = gate.lastChannel;
-            if (item.timestamp > channelWatermarks[c]!) {
-              channelWatermarks[c] = item.timestamp;
-              const min = minimum(channelWatermarks);
-              if (min > currentWatermark) {
-                currentWatermark = min;
-                headIO.inputWatermark = min;
-                head.processWatermark(min);
-              }
+            if (twoInputs) {
+              this.#processTwoInputBatch(head, inputOfChannel[gate.lastChannel]!, values, timestamps, backend, selectors);
+            } else {
+              const one = head as OneInputStreamOperator<unknown, unknown>;
+              if (backend !== undefined) {
+                const keyOf = selectors[0]!;
+                for (let i = 0; i < n; i++) {
+                  const value = values[i];
+                  backend.setCurrentKey(keyOf(value) as Key);
+                  one.processElement(value, timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
+                }
+              } else if (timestamps === null) for (let i = 0; i < n; i++) one.processElement(values[i], NO_TIMESTAMP);
+              else for (let i = 0; i < n; i++) one.processElement(values[i], timestamps[i]!);
             }
             break;
           }
+          case 'watermark':
+            valveOf(gate.lastChannel).inputWatermark(item.timestamp, localIndex[gate.lastChannel]!);
+            break;
+          case 'status':
+            valveOf(gate.lastChannel).inputWatermarkStatus(item.idle, localIndex[gate.lastChannel]!);
+            break;
           case 'latency':
             headIO.onLatencyMarker?.(item);
             head.processLatencyMarker(item);
@@ -227,7 +278,7 @@ export class Task {
             gate.markEnded(c);
             gate.channels[c]!.close();
             // A finished channel holds back no watermark.
-            channelWatermarks[c] = Number.POSITIVE_INFINITY;
+            valveOf(c).endOfChannel(localIndex[c]!);
             break;
           }
           case 'barrier':
@@ -249,6 +300,53 @@ export class Task {
         sliceStart = clock.relativeTime();
       }
     }
+  }
+
+  #processTwoInputBatch(
+    head: TwoInputStreamOperator<unknown, unknown, unknown>,
+    input: number,
+    values: unknown[],
+    timestamps: number[] | null,
+    backend: KeyedStateBackend | undefined,
+    selectors: readonly (((value: unknown) => unknown) | undefined)[],
+  ): void {
+    const n = values.length;
+    const keyOf = backend === undefined ? undefined : selectors[input - 1];
+    for (let i = 0; i < n; i++) {
+      const value = values[i];
+      if (keyOf !== undefined) backend!.setCurrentKey(keyOf(value) as Key);
+      const ts = timestamps === null ? NO_TIMESTAMP : timestamps[i]!;
+      if (input === 1) head.processElement1(value, ts);
+      else head.processElement2(value, ts);
+    }
+  }
+
+  /**
+   * The processing-time service operators get: callbacks run between batches like a mailbox action; their
+   * output is flushed at once; an error fails the task; after the chain finished or failed they are dropped.
+   */
+  #taskTimers(inner: ProcessingTimeService, chainOf: () => OperatorChain | undefined): ProcessingTimeService {
+    return {
+      getCurrentProcessingTime: () => inner.getCurrentProcessingTime(),
+      registerTimer: (timestamp, callback): Cancellable =>
+        inner.registerTimer(timestamp, (time) => {
+          if (!this.#running || this.#cancelled) return;
+          const chain = chainOf();
+          try {
+            callback(time);
+            if (chain !== undefined) this.#flushBeforeWait(chain);
+          } catch (error) {
+            if (chain !== undefined) annotateOperator(error, chain.headName);
+            this.#asyncFailure ??= { error };
+            this.#running = false;
+            this.cancel();
+          }
+        }),
+    };
+  }
+
+  #throwAsyncFailure(): void {
+    if (this.#asyncFailure !== undefined) throw this.#asyncFailure.error;
   }
 
   /** A busy task sends partly filled buffers at least every buffer timeout (0: after every batch). */
@@ -296,8 +394,22 @@ export class Task {
   }
 }
 
-function minimum(values: number[]): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (const v of values) if (v < min) min = v;
-  return min;
+/** Where a valve of the head's input `input` (0: its only input) delivers, counting the input watermark. */
+function watermarkTarget(
+  head: AbstractStreamOperator<unknown>,
+  input: number,
+  io: { inputWatermark: number },
+): { emitWatermark(ts: number): void; emitWatermarkStatus(idle: boolean): void } {
+  if (head instanceof TwoInputStreamOperator) {
+    return input === 1
+      ? { emitWatermark: (ts) => head.processWatermark1(ts), emitWatermarkStatus: (idle) => head.processWatermarkStatus1(idle) }
+      : { emitWatermark: (ts) => head.processWatermark2(ts), emitWatermarkStatus: (idle) => head.processWatermarkStatus2(idle) };
+  }
+  return {
+    emitWatermark: (ts) => {
+      io.inputWatermark = ts;
+      head.processWatermark(ts);
+    },
+    emitWatermarkStatus: (idle) => head.processWatermarkStatus(idle),
+  };
 }

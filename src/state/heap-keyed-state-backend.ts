@@ -111,6 +111,11 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     return state as unknown as S & InternalKvState;
   }
 
+  /** The timer services created so far. */
+  timerServices(): InternalTimerService[] {
+    return [...this.#timerServices.values()];
+  }
+
   getTimerService(name: string, options: TimerServiceOptions): InternalTimerService {
     let service = this.#timerServices.get(name);
     if (service !== undefined) return service;

@@ -1,65 +1,152 @@
-// Runs a ProcessFunction (or, keyed, a KeyedProcessFunction) with the record's context.
+// Runs a ProcessFunction (or, keyed, a KeyedProcessFunction) with the record's context, timers and side outputs.
 
+import { IllegalStateError } from '../../core/errors.ts';
 import { NO_TIMESTAMP } from '../../core/stream-element.ts';
-import type { KeyedProcessContext, KeyedProcessFunction, ProcessFunction } from '../process-function.ts';
-import { AbstractUdfStreamOperator, TimestampedCollector } from './stream-operator.ts';
+import type { InternalTimerService } from '../../state/internal-timer-service.ts';
+import type { InternalTimer } from '../../state/internal-timer.ts';
+import { VOID_NAMESPACE } from '../../state/state.ts';
+import type { OutputTag } from '../output-tag.ts';
+import type {
+  KeyedOnTimerContext,
+  KeyedProcessFunction,
+  ProcessFunction,
+  TimeDomain,
+  TimerService,
+} from '../process-function.ts';
+import { AbstractUdfStreamOperator, TimestampedCollector, type Triggerable } from './stream-operator.ts';
 
-export class ProcessOperator<IN, OUT>
-  extends AbstractUdfStreamOperator<IN, OUT, ProcessFunction<IN, OUT>>
-  implements KeyedProcessContext<never>
-{
+/** The TimerService of a keyed process function: timers in the void namespace of the current key. */
+class KeyedTimerService implements TimerService {
+  constructor(private readonly internal: InternalTimerService) {}
+  currentProcessingTime(): number {
+    return this.internal.currentProcessingTime();
+  }
+  currentWatermark(): number {
+    return this.internal.currentWatermark();
+  }
+  registerProcessingTimeTimer(time: number): void {
+    this.internal.registerProcessingTimeTimer(VOID_NAMESPACE, time);
+  }
+  registerEventTimeTimer(time: number): void {
+    this.internal.registerEventTimeTimer(VOID_NAMESPACE, time);
+  }
+  deleteProcessingTimeTimer(time: number): void {
+    this.internal.deleteProcessingTimeTimer(VOID_NAMESPACE, time);
+  }
+  deleteEventTimeTimer(time: number): void {
+    this.internal.deleteEventTimeTimer(VOID_NAMESPACE, time);
+  }
+}
+
+/** Clocks without timers, for a non-keyed ProcessFunction. */
+class NonKeyedTimerService implements TimerService {
+  constructor(private readonly operator: ProcessOperator<unknown, unknown>) {}
+  currentProcessingTime(): number {
+    return this.operator.processingTime();
+  }
+  currentWatermark(): number {
+    return this.operator.watermark();
+  }
+  registerProcessingTimeTimer(): void {
+    throw timersNeedKeys();
+  }
+  registerEventTimeTimer(): void {
+    throw timersNeedKeys();
+  }
+  deleteProcessingTimeTimer(): void {
+    throw timersNeedKeys();
+  }
+  deleteEventTimeTimer(): void {
+    throw timersNeedKeys();
+  }
+}
+
+function timersNeedKeys(): Error {
+  return new IllegalStateError(
+    'Setting timers is only supported on a keyed stream: use keyBy(...).process(new MyKeyedProcessFunction())',
+  );
+}
+
+export class ProcessOperator<IN, OUT> extends AbstractUdfStreamOperator<IN, OUT, ProcessFunction<IN, OUT>> {
   #collector!: TimestampedCollector<OUT>;
   #timestamp = NO_TIMESTAMP;
+  #timerService!: TimerService;
+  readonly #ctx = {
+    timestamp: (): number | null => (this.#timestamp === NO_TIMESTAMP ? null : this.#timestamp),
+    timerService: (): TimerService => this.#timerService,
+    output: <X>(tag: OutputTag<X>, value: X): void => this.output.collectSide(tag, value, this.#timestamp),
+    timeDomain: (): TimeDomain => 'EVENT_TIME',
+    // Not part of ProcessContext; a clear error for code that treats it as a keyed context.
+    getCurrentKey: (): never => {
+      throw new IllegalStateError('getCurrentKey() is only available on a keyed stream: call keyBy() before process()');
+    },
+  };
 
   override async open(): Promise<void> {
     this.#collector = new TimestampedCollector(this.output, NO_TIMESTAMP);
+    this.#timerService = new NonKeyedTimerService(this as ProcessOperator<unknown, unknown>);
     await super.open();
   }
 
   processElement(value: IN, timestamp: number): void {
     this.#timestamp = timestamp;
     this.#collector.timestamp = timestamp;
-    this.userFunction.processElement(value, this, this.#collector);
+    this.userFunction.processElement(value, this.#ctx, this.#collector);
   }
 
-  timestamp(): number | null {
-    return this.#timestamp === NO_TIMESTAMP ? null : this.#timestamp;
+  processingTime(): number {
+    return this.context.processingTimeService.getCurrentProcessingTime();
   }
 
-  getCurrentKey(): never {
-    throw new Error('getCurrentKey() is only available on a keyed stream: call keyBy() before process()');
+  watermark(): number {
+    return this.currentInputWatermark;
   }
 }
 
 export class KeyedProcessOperator<K, IN, OUT>
   extends AbstractUdfStreamOperator<IN, OUT, KeyedProcessFunction<K, IN, OUT>>
-  implements KeyedProcessContext<K>
+  implements Triggerable
 {
   #collector!: TimestampedCollector<OUT>;
+  /** The record's timestamp, or the firing timer's. */
   #timestamp = NO_TIMESTAMP;
-  #key!: K;
-
-  constructor(fn: KeyedProcessFunction<K, IN, OUT>, private readonly keyOf: (value: IN) => K) {
-    super(fn);
-  }
+  #domain: TimeDomain = 'EVENT_TIME';
+  #timerService!: TimerService;
+  readonly #ctx: KeyedOnTimerContext<K> = {
+    timestamp: () => (this.#timestamp === NO_TIMESTAMP ? null : this.#timestamp),
+    timerService: () => this.#timerService,
+    output: (tag, value) => this.output.collectSide(tag, value, this.#timestamp),
+    getCurrentKey: () => this.getCurrentKey() as K,
+    timeDomain: () => this.#domain,
+  };
 
   override async open(): Promise<void> {
     this.#collector = new TimestampedCollector(this.output, NO_TIMESTAMP);
+    this.#timerService = new KeyedTimerService(this.getInternalTimerService('user-timers', this));
     await super.open();
   }
 
   processElement(value: IN, timestamp: number): void {
-    this.#key = this.keyOf(value);
     this.#timestamp = timestamp;
     this.#collector.timestamp = timestamp;
-    this.userFunction.processElement(value, this, this.#collector);
+    this.userFunction.processElement(value, this.#ctx, this.#collector);
   }
 
-  timestamp(): number | null {
-    return this.#timestamp === NO_TIMESTAMP ? null : this.#timestamp;
+  onEventTime(timer: InternalTimer): void {
+    this.#fire(timer, 'EVENT_TIME', timer.timestamp);
   }
 
-  getCurrentKey(): K {
-    return this.#key;
+  onProcessingTime(timer: InternalTimer): void {
+    // Flink: output of a processing-time timer carries no timestamp.
+    this.#fire(timer, 'PROCESSING_TIME', NO_TIMESTAMP);
+  }
+
+  #fire(timer: InternalTimer, domain: TimeDomain, outputTimestamp: number): void {
+    const onTimer = this.userFunction.onTimer;
+    if (onTimer === undefined) return;
+    this.#domain = domain;
+    this.#timestamp = timer.timestamp;
+    this.#collector.timestamp = outputTimestamp;
+    onTimer.call(this.userFunction, timer.timestamp, this.#ctx, this.#collector);
   }
 }

@@ -4,7 +4,13 @@
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/stream-element.ts';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceSplit } from '../source.ts';
 import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../watermark-strategy.ts';
+import { ListStateDescriptor } from '../../state/list-state-descriptor.ts';
+import type { FunctionInitializationContext, FunctionSnapshotContext } from '../../state/operator-state.ts';
+import type { ListState } from '../../state/state.ts';
 import { AbstractStreamOperator, type Output } from './stream-operator.ts';
+
+/** The operator list state a source's splits live in (Flink's name). */
+export const SOURCE_READER_STATE = 'SourceReaderState';
 
 export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends AbstractStreamOperator<T> {
   #reader!: SourceReader<T, S>;
@@ -12,6 +18,7 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
   #generator: WatermarkGenerator<T> | undefined;
   #watermarkOutput!: SourceWatermarkOutput;
   #splits: S[] = [];
+  #readerState!: ListState<S>;
 
   constructor(
     readonly source: Source<T, S>,
@@ -20,7 +27,7 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
     super();
   }
 
-  /** The splits this subtask reads, given by the JobManager before open. */
+  /** The splits this subtask reads, given by the JobManager before open; restored state replaces them. */
   assignSplits(splits: readonly S[]): void {
     this.#splits = [...splits];
   }
@@ -78,8 +85,14 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
     });
   }
 
-  snapshotState(checkpointId: number): S[] {
-    return this.#reader.snapshotState(checkpointId);
+  /** Sources keep the splits they read, with their positions, in operator list state (as Flink's SourceOperator). */
+  protected override initializeUserState(context: FunctionInitializationContext): void {
+    this.#readerState = context.getOperatorStateStore().getListState(new ListStateDescriptor<S>(SOURCE_READER_STATE));
+    if (context.isRestored()) this.#splits = [...this.#readerState.get()];
+  }
+
+  protected override snapshotUserState(context: FunctionSnapshotContext): void {
+    this.#readerState.update(this.#reader.snapshotState(context.getCheckpointId()));
   }
 
   override finish(): void {

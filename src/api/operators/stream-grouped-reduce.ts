@@ -1,43 +1,31 @@
-// Rolling reduce on a keyed stream: keeps one value per key and emits the new value for every input.
+// Rolling reduce on a keyed stream: keeps one value per key in keyed state and emits the new value for every input.
 
-import { canonicalKey } from '../../state/key-group.ts';
+import type { ValueState } from '../../state/state.ts';
+import { ValueStateDescriptor } from '../../state/value-state-descriptor.ts';
 import { toReducer, type ReduceFunction } from '../functions.ts';
 import { AbstractUdfStreamOperator } from './stream-operator.ts';
 
-/** A key's current value; mutated in place so each record costs one map lookup. */
-interface Cell<T> {
-  value: T;
-}
+/** Flink's state name for a rolling reduce. */
+const STATE_NAME = '_op_state';
 
-export class StreamGroupedReduce<T, K> extends AbstractUdfStreamOperator<T, T, ReduceFunction<T>> {
+export class StreamGroupedReduce<T> extends AbstractUdfStreamOperator<T, T, ReduceFunction<T>> {
   readonly #reduce: (a: T, b: T) => T;
-  readonly #cells = new Map<unknown, Cell<T>>();
+  #values!: ValueState<T>;
 
-  constructor(
-    fn: ReduceFunction<T>,
-    private readonly keyOf: (value: T) => K,
-  ) {
+  constructor(fn: ReduceFunction<T>) {
     super(fn);
     this.#reduce = toReducer(fn);
   }
 
-  processElement(value: T, timestamp: number): void {
-    let key: unknown = this.keyOf(value);
-    // Primitive keys address the map directly; composite keys go through their canonical form.
-    if (typeof key === 'object' && key !== null) key = canonicalKey(key);
-    const cell = this.#cells.get(key);
-    if (cell === undefined) {
-      this.#cells.set(key, { value });
-      this.output.collect(value, timestamp);
-    } else {
-      const next = this.#reduce(cell.value, value);
-      cell.value = next;
-      this.output.collect(next, timestamp);
-    }
+  override async open(): Promise<void> {
+    await super.open();
+    this.#values = this.getKeyedStateBackend().getPartitionedState(new ValueStateDescriptor<T>(STATE_NAME));
   }
 
-  /** Number of keys held; for tests. */
-  get keyCount(): number {
-    return this.#cells.size;
+  processElement(value: T, timestamp: number): void {
+    const current = this.#values.value();
+    const next = current === undefined ? value : this.#reduce(current, value);
+    this.#values.update(next);
+    this.output.collect(next, timestamp);
   }
 }

@@ -1,10 +1,27 @@
-// The operator contract the runtime drives: setup, open, elements and watermarks by direct calls, finish, close.
+// The operator contract the runtime drives: setup, state initialization, open, elements, watermarks and timers
+// by direct calls, snapshot, finish, close.
 
 import type { Configuration } from '../../config/configuration.ts';
 import type { Clock } from '../../core/clock.ts';
+import { IllegalStateError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { LatencyMarker } from '../../core/stream-element.ts';
+import { MIN_WATERMARK, type LatencyMarker } from '../../core/stream-element.ts';
+import type { InternalTimerService } from '../../state/internal-timer-service.ts';
+import type { InternalTimer } from '../../state/internal-timer.ts';
+import type { KeyedStateBackend } from '../../state/keyed-state-backend.ts';
+import type { KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
+import {
+  isCheckpointedFunction,
+  type FunctionInitializationContext,
+  type FunctionSnapshotContext,
+  type KeyedStateStore,
+  type OperatorStateBackend,
+  type OperatorStateSnapshot,
+  type OperatorStateStore,
+} from '../../state/operator-state.ts';
+import type { ProcessingTimeService } from '../../state/processing-time-service.ts';
 import { isRichFunction, type Collector, type RuntimeContext } from '../functions.ts';
+import type { OutputTag } from '../output-tag.ts';
 
 /**
  * Where an operator emits. Chained operators share one call path: `collect` on an operator's output is a direct
@@ -12,7 +29,11 @@ import { isRichFunction, type Collector, type RuntimeContext } from '../function
  */
 export interface Output<T> {
   collect(value: T, timestamp: number): void;
+  /** Emits into the side output named by `tag`; dropped when nothing reads that side output. */
+  collectSide<X>(tag: OutputTag<X>, value: X, timestamp: number): void;
   emitWatermark(timestamp: number): void;
+  /** Tells downstream this output is idle (holds back no watermark) or active again (Flink's WatermarkStatus). */
+  emitWatermarkStatus(idle: boolean): void;
   emitLatencyMarker(marker: LatencyMarker): void;
 }
 
@@ -24,16 +45,83 @@ export interface OperatorContext {
   readonly jobConfig: Configuration;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The task's processing-time service: its callbacks run on the task's thread between batches. */
+  readonly processingTimeService: ProcessingTimeService;
+  /** This subtask's keyed state, when the operator runs on a keyed stream. */
+  readonly keyedStateBackend: KeyedStateBackend | undefined;
+  /** The key of a record of each input (index 0 for one-input operators), when the operator is keyed. */
+  readonly stateKeySelectors: readonly (((value: unknown) => unknown) | undefined)[];
+  readonly operatorStateBackend: OperatorStateBackend;
+}
+
+/** What an operator restores from (already narrowed to this subtask's key groups and list-state share). */
+export interface OperatorRestoreState {
+  readonly keyed: readonly KeyedStateSnapshot[];
+  readonly operator: OperatorStateSnapshot | undefined;
+}
+
+/** An operator's state at a checkpoint, as plain data. */
+export interface OperatorSnapshot {
+  readonly keyed: KeyedStateSnapshot | undefined;
+  readonly operator: OperatorStateSnapshot | undefined;
+}
+
+/** Receives the timers of an InternalTimerService (Flink's `Triggerable`). */
+export interface Triggerable {
+  onEventTime(timer: InternalTimer): void;
+  onProcessingTime(timer: InternalTimer): void;
 }
 
 /** Base of every stream operator; one instance per subtask. */
 export abstract class AbstractStreamOperator<OUT> {
   protected output!: Output<OUT>;
   protected context!: OperatorContext;
+  /** The last watermark this operator received (the combined one for two inputs). */
+  protected currentInputWatermark = MIN_WATERMARK;
+  /** Timer services with their Triggerable; a watermark advances each before it is forwarded. */
+  readonly #timerServices: { service: InternalTimerService; target: Triggerable }[] = [];
+  #restored = false;
 
   setup(context: OperatorContext, output: Output<OUT>): void {
     this.context = context;
     this.output = output;
+  }
+
+  /**
+   * Restores keyed and operator state (when given), then lets the user function initialize its state. Called
+   * after setup and before open, on a fresh start too (with `restored` undefined).
+   */
+  async initializeState(restored: OperatorRestoreState | undefined): Promise<void> {
+    this.#restored = restored !== undefined;
+    if (restored !== undefined) {
+      if (restored.keyed.length > 0) {
+        const backend = this.context.keyedStateBackend;
+        if (backend === undefined) {
+          throw new IllegalStateError(
+            `operator '${this.context.operatorName}' has keyed state in the snapshot but is not on a keyed stream now`,
+          );
+        }
+        backend.restore(restored.keyed);
+      }
+      if (restored.operator !== undefined) this.context.operatorStateBackend.restore(restored.operator);
+    }
+    await this.initializeUserState(this.#initializationContext());
+  }
+
+  /** Hook for operators around user functions: hand `context` to a CheckpointedFunction. */
+  protected initializeUserState(_context: FunctionInitializationContext): void | Promise<void> {}
+
+  /** Hook for operators around user functions: let a CheckpointedFunction copy its data into its states. */
+  protected snapshotUserState(_context: FunctionSnapshotContext): void | Promise<void> {}
+
+  /** Captures the operator's state (user function first); the capture is plain data, safe to serialize later. */
+  async snapshotState(checkpointId: number, timestamp: number): Promise<OperatorSnapshot> {
+    await this.snapshotUserState({ getCheckpointId: () => checkpointId, getCheckpointTimestamp: () => timestamp });
+    const operator = this.context.operatorStateBackend.snapshot();
+    return {
+      keyed: this.context.keyedStateBackend?.snapshot(),
+      operator: operator.states.length > 0 ? operator : undefined,
+    };
   }
 
   open(): void | Promise<void> {}
@@ -43,12 +131,71 @@ export abstract class AbstractStreamOperator<OUT> {
 
   close(): void | Promise<void> {}
 
+  /** Fires the event-time timers due at `timestamp`, then forwards the watermark. */
   processWatermark(timestamp: number): void {
+    this.currentInputWatermark = timestamp;
+    const services = this.#timerServices;
+    for (let i = 0; i < services.length; i++) {
+      const { service, target } = services[i]!;
+      service.advanceWatermark(timestamp, (timer) => target.onEventTime(timer));
+    }
     this.output.emitWatermark(timestamp);
+  }
+
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus(idle);
   }
 
   processLatencyMarker(marker: LatencyMarker): void {
     this.output.emitLatencyMarker(marker);
+  }
+
+  /** The keyed state backend; throws when the operator is not on a keyed stream. */
+  getKeyedStateBackend(): KeyedStateBackend {
+    const backend = this.context.keyedStateBackend;
+    if (backend === undefined) {
+      throw new IllegalStateError(
+        `operator '${this.context.operatorName}' needs keyed state or timers, which exist only on a keyed stream: ` +
+          `call keyBy() before it`,
+      );
+    }
+    return backend;
+  }
+
+  /**
+   * The named timer service of this operator (keyed state: timers belong to the current key). Event-time timers
+   * fire as watermarks arrive, before the watermark is forwarded; processing-time timers fire from the task's
+   * processing-time service, between batches.
+   */
+  getInternalTimerService(name: string, target: Triggerable): InternalTimerService {
+    const backend = this.getKeyedStateBackend();
+    const existing = this.#timerServices.find((s) => s.service.name === name);
+    if (existing !== undefined) return existing.service;
+    const service = backend.getTimerService(name, {
+      processingTimeService: this.context.processingTimeService,
+      onProcessingTime: (timer) => target.onProcessingTime(timer),
+    });
+    this.#timerServices.push({ service, target });
+    return service;
+  }
+
+  /** Makes `key` current in the keyed backend (timers and state then act on it). */
+  setCurrentKey(key: unknown): void {
+    this.getKeyedStateBackend().setCurrentKey(key as never);
+  }
+
+  getCurrentKey(): unknown {
+    return this.getKeyedStateBackend().getCurrentKey();
+  }
+
+  #initializationContext(): FunctionInitializationContext {
+    const restored = this.#restored;
+    const operatorState: OperatorStateStore = this.context.operatorStateBackend;
+    return {
+      isRestored: () => restored,
+      getOperatorStateStore: () => operatorState,
+      getKeyedStateStore: (): KeyedStateStore => this.getKeyedStateBackend(),
+    };
   }
 }
 
@@ -57,10 +204,73 @@ export abstract class OneInputStreamOperator<IN, OUT> extends AbstractStreamOper
   abstract processElement(value: IN, timestamp: number): void;
 }
 
+/**
+ * An operator with two inputs of different types (connect, joins). The operator's watermark is the minimum of
+ * its two inputs' watermarks; an idle input holds back nothing.
+ */
+export abstract class TwoInputStreamOperator<IN1, IN2, OUT> extends AbstractStreamOperator<OUT> {
+  #input1Watermark = MIN_WATERMARK;
+  #input2Watermark = MIN_WATERMARK;
+  #input1Idle = false;
+  #input2Idle = false;
+  #combinedIdle = false;
+
+  abstract processElement1(value: IN1, timestamp: number): void;
+  abstract processElement2(value: IN2, timestamp: number): void;
+
+  processWatermark1(timestamp: number): void {
+    this.#input1Watermark = timestamp;
+    this.#advance();
+  }
+
+  processWatermark2(timestamp: number): void {
+    this.#input2Watermark = timestamp;
+    this.#advance();
+  }
+
+  processWatermarkStatus1(idle: boolean): void {
+    this.#input1Idle = idle;
+    this.#statusChanged();
+  }
+
+  processWatermarkStatus2(idle: boolean): void {
+    this.#input2Idle = idle;
+    this.#statusChanged();
+  }
+
+  #statusChanged(): void {
+    const idle = this.#input1Idle && this.#input2Idle;
+    if (idle !== this.#combinedIdle) {
+      this.#combinedIdle = idle;
+      this.output.emitWatermarkStatus(idle);
+    }
+    // An input going idle may release the other input's watermark.
+    if (!idle) this.#advance();
+  }
+
+  #advance(): void {
+    let wm: number;
+    if (this.#input1Idle && !this.#input2Idle) wm = this.#input2Watermark;
+    else if (this.#input2Idle && !this.#input1Idle) wm = this.#input1Watermark;
+    else wm = Math.min(this.#input1Watermark, this.#input2Watermark);
+    if (wm > this.currentInputWatermark) this.processWatermark(wm);
+  }
+}
+
 /** An operator around a user function: hands Rich functions their context and calls open/close. */
 export abstract class AbstractUdfStreamOperator<IN, OUT, F> extends OneInputStreamOperator<IN, OUT> {
   constructor(protected readonly userFunction: F) {
     super();
+  }
+
+  protected override async initializeUserState(context: FunctionInitializationContext): Promise<void> {
+    // Flink hands the runtime context over before initializeState, so state descriptors can be used there.
+    if (isRichFunction(this.userFunction)) this.userFunction.setRuntimeContext(this.context.runtimeContext);
+    if (isCheckpointedFunction(this.userFunction)) await this.userFunction.initializeState(context);
+  }
+
+  protected override async snapshotUserState(context: FunctionSnapshotContext): Promise<void> {
+    if (isCheckpointedFunction(this.userFunction)) await this.userFunction.snapshotState(context);
   }
 
   override async open(): Promise<void> {

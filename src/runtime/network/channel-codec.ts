@@ -2,13 +2,14 @@
 
 import { Packr } from 'msgpackr';
 import { SluiceError } from '../../core/errors.ts';
-import { END_OF_PARTITION, type ChannelItem } from '../../core/stream-element.ts';
+import { END_OF_PARTITION, watermarkStatus, type ChannelItem } from '../../core/stream-element.ts';
 
 const RECORDS = 0;
 const WATERMARK = 1;
 const BARRIER = 2;
 const LATENCY = 3;
 const END = 4;
+const STATUS = 5;
 
 /**
  * One codec per channel end. `useRecords` lets msgpackr write an object shape once per buffer instead of once per
@@ -54,6 +55,8 @@ function toWire(item: ChannelItem): unknown[] {
       return [LATENCY, item.markedTime, item.operatorId, item.subtaskIndex];
     case 'end':
       return [END];
+    case 'status':
+      return [STATUS, item.idle];
   }
 }
 
@@ -80,6 +83,8 @@ function fromWire(wire: unknown[]): ChannelItem {
       };
     case END:
       return END_OF_PARTITION;
+    case STATUS:
+      return watermarkStatus(wire[1] as boolean);
     default:
       throw new SluiceError('SERIALIZATION_FAILED', `unknown channel item tag ${String(wire[0])}`);
   }
