@@ -17,6 +17,10 @@ export abstract class AbstractHeapState<V> implements InternalKvState {
   #namespace: Namespace = null;
   /** `canonicalKey(namespace)`, undefined for the void namespace. */
   #namespaceKey: CanonicalKey | undefined = undefined;
+  #cachedEntry: StateEntry<V> | undefined = undefined;
+  #cachedEpoch = -1;
+  #cachedVersion = -1;
+  #cachedNamespaceKey: CanonicalKey | undefined = undefined;
 
   constructor(
     protected readonly table: StateTable<V>,
@@ -89,17 +93,17 @@ export abstract class AbstractHeapState<V> implements InternalKvState {
   /** Creates the current entry. */
   protected insert(value: V, timestamp = this.table.ttl === undefined ? 0 : this.clock.now()): void {
     const ctx = this.keyContext;
-    this.table.insert(
-      new StateEntry<V>(
-        ctx.currentKey!,
-        ctx.currentCanonicalKey,
-        this.#namespace,
-        this.#namespaceKey,
-        ctx.currentKeyGroupIndex,
-        value,
-        timestamp,
-      ),
+    const entry = new StateEntry<V>(
+      ctx.currentKey!,
+      ctx.currentCanonicalKey,
+      this.#namespace,
+      this.#namespaceKey,
+      ctx.currentKeyGroupIndex,
+      value,
+      timestamp,
     );
+    this.table.insert(entry);
+    this.#cache(entry);
   }
 
   /** Runs incremental TTL cleanup, if configured; called once per state access. */
@@ -139,9 +143,28 @@ export abstract class AbstractHeapState<V> implements InternalKvState {
 
   #lookup(): StateEntry<V> | undefined {
     const ctx = this.keyContext;
+    // value() then update() for one record look the entry up once (see `cache`).
+    if (
+      this.#cachedEntry !== undefined &&
+      this.#cachedEpoch === ctx.epoch &&
+      this.#cachedVersion === this.table.version &&
+      this.#cachedNamespaceKey === this.#namespaceKey
+    ) {
+      return this.#cachedEntry;
+    }
     const index = ctx.currentKeyGroupIndex;
     this.#checkKey(index);
-    return this.table.get(index, ctx.currentCanonicalKey, this.#namespaceKey);
+    const entry = this.table.get(index, ctx.currentCanonicalKey, this.#namespaceKey);
+    if (entry !== undefined) this.#cache(entry);
+    return entry;
+  }
+
+  /** Remembers `entry` as the current one until the key, the namespace or the table's set of entries changes. */
+  #cache(entry: StateEntry<V>): void {
+    this.#cachedEntry = entry;
+    this.#cachedEpoch = this.keyContext.epoch;
+    this.#cachedVersion = this.table.version;
+    this.#cachedNamespaceKey = entry.namespaceKey;
   }
 
   #checkKey(index: number): void {

@@ -19,6 +19,8 @@ export class KeyContext {
   currentKeyGroup = -1;
   /** `currentKeyGroup - keyGroupRange.startKeyGroup`, the index into per-key-group storage; -1 when no key is set. */
   currentKeyGroupIndex = -1;
+  /** Bumped by every `setCurrentKey` (state objects cache the current key's entry per epoch). */
+  epoch = 0;
   readonly #listeners: (() => void)[] = [];
 
   constructor(
@@ -31,6 +33,7 @@ export class KeyContext {
    * KEY_GROUP_OUT_OF_RANGE when the key belongs to another subtask's key groups.
    */
   setCurrentKey(key: Key): void {
+    this.epoch++;
     // A repeated primitive key keeps its cached key group; objects may have been mutated, so they are recomputed.
     if (key !== this.currentKey || typeof key === 'object') {
       const keyGroup = assignToKeyGroup(key, this.maxParallelism);

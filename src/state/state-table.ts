@@ -21,6 +21,11 @@ export class StateTable<V> {
   readonly #namespaced: Map<CanonicalKey, Map<CanonicalKey, StateEntry<V>>>[];
   /** The TTL configuration in force (the registering descriptor's), if any. */
   ttl: StateTtlConfig | undefined;
+  /**
+   * Bumped by every change of which entries exist (insert, remove, clear): a state object's cached entry is
+   * valid only while it is unchanged.
+   */
+  version = 0;
   #cleanupCursor: Iterator<StateEntry<V>> | undefined;
 
   constructor(
@@ -43,6 +48,7 @@ export class StateTable<V> {
 
   /** Stores a new entry (replacing any entry of the same key and namespace). */
   insert(entry: StateEntry<V>): void {
+    this.version++;
     if (entry.namespaceKey === undefined) {
       this.#plain[entry.keyGroupIndex]!.set(entry.canonicalKey, entry);
       return;
@@ -54,6 +60,7 @@ export class StateTable<V> {
   }
 
   remove(keyGroupIndex: number, key: CanonicalKey, namespaceKey: CanonicalKey | undefined): void {
+    this.version++;
     if (namespaceKey === undefined) {
       this.#plain[keyGroupIndex]!.delete(key);
       return;
@@ -124,6 +131,7 @@ export class StateTable<V> {
 
   /** Removes every entry. */
   clearAll(): void {
+    this.version++;
     for (let i = 0; i < this.#plain.length; i++) {
       this.#plain[i]!.clear();
       this.#namespaced[i]!.clear();
