@@ -20,7 +20,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { file: 'exchange-throughput.ts', names: ['exchange-throughput', 'exchange-throughput-p2'] },
   { file: 'backpressure-memory.ts', names: ['backpressure-memory'] },
   { file: 'metrics-overhead.ts', names: ['metrics-overhead'] },
-  { file: 'keyed-state-throughput.ts', names: ['keyed-state-throughput'] },
+  { file: 'keyed-state-throughput.ts', names: ['keyed-state-throughput', 'keyed-state-job'] },
   { file: 'window-throughput.ts', names: ['window-tumbling', 'window-sliding', 'window-sliding-vs-tumbling'] },
 ];
 
