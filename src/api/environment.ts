@@ -10,7 +10,10 @@ import { executionPlan } from '../graph/execution-plan.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import { contextEnvironment } from './context-environment.ts';
 import { SingleOutputStreamOperator } from './data-stream.ts';
+import { CheckpointConfig, type CheckpointingMode } from './checkpoint-config.ts';
 import { ExecutionConfig } from './execution-config.ts';
+import { RestartStrategyConfiguration } from './restart-strategies.ts';
+import type { StateBackend } from './state-backends.ts';
 import { getDefaultExecutorFactory, type JobModuleRef, type PipelineExecutor, type SubmittedJob } from './executor.ts';
 import type { JobClient, JobExecutionResult } from './job-client.ts';
 import { KeyedStream } from './keyed-stream.ts';
@@ -48,6 +51,7 @@ export interface EnvironmentOptions {
 export class StreamExecutionEnvironment {
   readonly #configuration: Configuration;
   readonly #executionConfig: ExecutionConfig;
+  readonly #checkpointConfig: CheckpointConfig;
   readonly #executor: PipelineExecutor | undefined;
   readonly #jobModule: JobModuleRef | undefined;
   #transformations: Transformation[] = [];
@@ -57,6 +61,7 @@ export class StreamExecutionEnvironment {
     const conf = options.configuration;
     this.#configuration = conf instanceof Configuration ? conf.clone() : new Configuration(conf ?? {});
     this.#executionConfig = new ExecutionConfig(this.#configuration);
+    this.#checkpointConfig = new CheckpointConfig(this.#configuration);
     this.#executor = options.executor;
     this.#jobModule = options.jobModule;
   }
@@ -128,6 +133,41 @@ export class StreamExecutionEnvironment {
 
   getConfig(): ExecutionConfig {
     return this.#executionConfig;
+  }
+
+  /**
+   * Takes a checkpoint every `intervalMs` (at least 10 ms), EXACTLY_ONCE unless `mode` says otherwise. The other
+   * checkpoint settings are on `getCheckpointConfig()`.
+   */
+  enableCheckpointing(intervalMs: number, mode?: CheckpointingMode): this {
+    this.#checkpointConfig.setCheckpointInterval(intervalMs);
+    if (mode !== undefined) this.#checkpointConfig.setCheckpointingMode(mode);
+    return this;
+  }
+
+  getCheckpointConfig(): CheckpointConfig {
+    return this.#checkpointConfig;
+  }
+
+  /** The keyed state backend and checkpoint storage: HashMapStateBackend, FsStateBackend, LevelDBStateBackend, ... */
+  setStateBackend(backend: StateBackend): this {
+    if (typeof backend?.applyTo !== 'function') {
+      throw new IllegalArgumentError(
+        'setStateBackend takes a state backend: new HashMapStateBackend(), new MemoryStateBackend(), ' +
+          "new FsStateBackend('file:///path') or new LevelDBStateBackend('file:///path')",
+      );
+    }
+    backend.applyTo(this.#configuration);
+    return this;
+  }
+
+  /** How the job restarts after a failure (default: none, or fixed-delay forever when checkpointing is on). */
+  setRestartStrategy(strategy: RestartStrategyConfiguration): this {
+    if (!(strategy instanceof RestartStrategyConfiguration)) {
+      throw new IllegalArgumentError('setRestartStrategy takes a RestartStrategies.* configuration');
+    }
+    strategy.applyTo(this.#configuration);
+    return this;
   }
 
   /** The job's configuration (a live view: changes apply to the next execute). */

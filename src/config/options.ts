@@ -3,6 +3,7 @@
 import { ConfigurationError } from '../core/errors.ts';
 import { type ConfigOption, intOption, durationOption, enumOption, booleanOption } from './config-option.ts';
 import { MetricOptions } from './metric-options.ts';
+import { CHECKPOINTING_OPTIONS } from './checkpointing-options.ts';
 
 const maxParallelismInt = intOption(
   'pipeline.max-parallelism',
@@ -85,5 +86,10 @@ export const TaskManagerOptions = {
 
 /** All known options, by key. */
 export const ALL_OPTIONS: ReadonlyMap<string, ConfigOption<unknown>> = new Map(
-  [...Object.values(CoreOptions), ...Object.values(TaskManagerOptions), ...Object.values(MetricOptions)].map((o) => [o.key, o as ConfigOption<unknown>]),
+  [
+    ...Object.values(CoreOptions),
+    ...Object.values(TaskManagerOptions),
+    ...Object.values(MetricOptions),
+    ...CHECKPOINTING_OPTIONS,
+  ].map((o) => [o.key, o as ConfigOption<unknown>]),
 );
