@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   METRIC_REPORTER_FAILED: 'A metric reporter could not be created or started (for example no free port in its range).',
   STATE_INCOMPATIBLE: 'Keyed or operator state was requested or restored in a form that does not match the registered or snapshotted state.',
   KEY_GROUP_OUT_OF_RANGE: "A key belongs to a key group outside the keyed state backend's key-group range.",
+  CHECKPOINT_DECLINED: 'A task declined a checkpoint (for example a state part above the memory backend limit).',
+  CHECKPOINT_EXPIRED: 'A checkpoint did not complete within the checkpoint timeout.',
+  CHECKPOINT_INVALID: 'A checkpoint or savepoint (its _metadata or a state file) is missing, truncated, corrupt or foreign.',
+  CHECKPOINT_FAILURES_EXCEEDED: 'More checkpoints failed in a row than the tolerable checkpoint failure number allows.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

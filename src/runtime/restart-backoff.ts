@@ -14,8 +14,8 @@ export interface RestartBackoffTimeStrategy {
 }
 
 export class NoRestartBackoffTimeStrategy implements RestartBackoffTimeStrategy {
-  notifyFailure(): void {}
-  canRestart(): boolean {
+  notifyFailure(_now: number): void {}
+  canRestart(_now: number): boolean {
     return false;
   }
   getBackoffTime(): number {
@@ -32,10 +32,10 @@ export class FixedDelayRestartBackoffTimeStrategy implements RestartBackoffTimeS
     readonly maxAttempts: number,
     readonly delayMs: number,
   ) {}
-  notifyFailure(): void {
+  notifyFailure(_now: number): void {
     this.#attempts++;
   }
-  canRestart(): boolean {
+  canRestart(_now: number): boolean {
     return this.#attempts <= this.maxAttempts;
   }
   getBackoffTime(): number {
@@ -90,7 +90,7 @@ export class ExponentialDelayRestartBackoffTimeStrategy implements RestartBackof
     const jitter = this.#current * this.jitterFactor;
     this.#backoff = Math.max(0, Math.round(this.#current + (this.random() * 2 - 1) * jitter));
   }
-  canRestart(): boolean {
+  canRestart(_now: number): boolean {
     return true;
   }
   getBackoffTime(): number {
