@@ -1,0 +1,377 @@
+// The CheckpointCoordinator: triggers checkpoints (periodic or on demand), collects the tasks' acknowledgements,
+// completes them (atomic _metadata), retains the last N, aborts on decline or timeout and counts failures.
+
+import { SluiceError } from '../core/errors.ts';
+import type { KeyedStateHandle, StreamStateHandle } from '../state/state-handle.ts';
+import type { CheckpointStorage } from './checkpoint-storage.ts';
+import { METADATA_VERSION, type CheckpointMetadata, type SnapshotType } from './metadata.ts';
+import { SharedStateRegistry } from './shared-state-registry.ts';
+
+/** What one subtask reports for one of its operators. */
+export interface OperatorSubtaskState {
+  readonly keyed: readonly KeyedStateHandle[];
+  readonly operator: StreamStateHandle | undefined;
+}
+
+/** A subtask's acknowledgement: its operators' states by operator id. */
+export type TaskStateSnapshot = Readonly<Record<string, OperatorSubtaskState>>;
+
+/** The operators of the job, for `_metadata`. */
+export interface OperatorDescription {
+  readonly operatorId: string;
+  readonly uid: string | undefined;
+  readonly name: string;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  /** The task (vertex) the operator runs in. */
+  readonly vertexId: string;
+}
+
+export interface CheckpointCoordinatorSettings {
+  /** 0: no periodic checkpoints (savepoints only). */
+  readonly interval: number;
+  readonly minPause: number;
+  readonly maxConcurrent: number;
+  readonly timeout: number;
+  readonly tolerableFailures: number;
+  readonly numRetained: number;
+}
+
+/** What the coordinator needs of the JobMaster and of time. */
+export interface CheckpointCoordinatorContext {
+  /** Asks the source tasks to snapshot and emit barrier `checkpointId`. */
+  triggerSources(checkpointId: number, timestamp: number, type: SnapshotType): void;
+  notifyComplete(checkpointId: number): void;
+  notifyAborted(checkpointId: number): void;
+  /** Checkpoints failed more often in a row than tolerated: fail the job over. */
+  failJob(error: Error): void;
+  now(): number;
+  /** Runs `fn` after `delayMs` (a timer; virtual in tests). */
+  schedule(fn: () => void, delayMs: number): { cancel(): void };
+  /** Logs a line (info) about a checkpoint. */
+  log(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A completed checkpoint or savepoint. */
+export interface CompletedCheckpoint {
+  readonly checkpointId: number;
+  readonly type: SnapshotType;
+  readonly timestamp: number;
+  readonly completedAt: number;
+  readonly metadata: CheckpointMetadata;
+  /** `_metadata`'s path (undefined: kept in memory only). */
+  readonly externalPath: string | undefined;
+  /** Resolves the metadata's file handles. */
+  readonly rootDir: string | undefined;
+  /** Bytes of state (inline parts and files) it references. */
+  readonly stateSize: number;
+}
+
+/** Figures for metrics and REST (Flink's checkpoint statistics). */
+export interface CheckpointStatistics {
+  numberOfCompletedCheckpoints: number;
+  numberOfFailedCheckpoints: number;
+  numberOfInProgressCheckpoints: number;
+  lastCheckpointDuration: number;
+  lastCheckpointSize: number;
+  lastCompletedCheckpointId: number;
+  lastCheckpointExternalPath: string | undefined;
+  /** Consecutive failures counted against the tolerable number. */
+  continuousFailures: number;
+}
+
+interface PendingCheckpoint {
+  readonly id: number;
+  readonly type: SnapshotType;
+  readonly timestamp: number;
+  readonly notYetAcknowledged: Set<string>;
+  readonly states: Map<string, Map<number, OperatorSubtaskState>>; // operatorId -> subtask -> state
+  readonly timer: { cancel(): void };
+  readonly resolve: (c: CompletedCheckpoint) => void;
+  readonly reject: (e: Error) => void;
+  finalizing: boolean;
+}
+
+/** `vertexId#subtask`: how the coordinator names a task. */
+export function taskKey(vertexId: string, subtaskIndex: number): string {
+  return `${vertexId}#${subtaskIndex}`;
+}
+
+export class CheckpointCoordinator {
+  readonly stats: CheckpointStatistics = {
+    numberOfCompletedCheckpoints: 0,
+    numberOfFailedCheckpoints: 0,
+    numberOfInProgressCheckpoints: 0,
+    lastCheckpointDuration: -1,
+    lastCheckpointSize: -1,
+    lastCompletedCheckpointId: -1,
+    lastCheckpointExternalPath: undefined,
+    continuousFailures: 0,
+  };
+  readonly #pending = new Map<number, PendingCheckpoint>();
+  readonly #completed: CompletedCheckpoint[] = [];
+  readonly #shared = new SharedStateRegistry();
+  #nextId: number;
+  #periodic: { cancel(): void } | undefined;
+  #lastCompletion = Number.NEGATIVE_INFINITY;
+  #stopped = false;
+  /** Once a task finished, no new checkpoint can complete (its barrier would never come). */
+  #tasksFinished = false;
+
+  constructor(
+    private readonly settings: CheckpointCoordinatorSettings,
+    private readonly storage: CheckpointStorage,
+    private readonly context: CheckpointCoordinatorContext,
+    private readonly jobId: string,
+    private readonly operators: readonly OperatorDescription[],
+    /** Every task that must acknowledge: `taskKey(vertexId, subtask)`. */
+    private readonly tasks: readonly string[],
+    /** The checkpoint the job was restored from (its id continues the sequence; it is retained). */
+    restoredFrom?: CompletedCheckpoint,
+  ) {
+    this.#nextId = (restoredFrom?.checkpointId ?? 0) + 1;
+    if (restoredFrom !== undefined && restoredFrom.type === 'CHECKPOINT') {
+      this.#completed.push(restoredFrom);
+      this.#shared.register(restoredFrom.metadata);
+    }
+  }
+
+  /** Starts periodic checkpoints (first one after one interval). */
+  start(): void {
+    if (this.settings.interval > 0) this.#scheduleNext(this.settings.interval);
+  }
+
+  /** Stops triggering and aborts what is in progress (job failing, cancelling or finished). */
+  stop(reason: string): void {
+    this.#stopped = true;
+    this.#periodic?.cancel();
+    for (const p of [...this.#pending.values()]) this.#abort(p, new SluiceError('ILLEGAL_STATE', `checkpoint ${p.id} aborted: ${reason}`), false);
+  }
+
+  /** A task finished (end of input): checkpoints in progress cannot complete, and no new ones start. */
+  taskFinished(): void {
+    if (this.#tasksFinished) return;
+    this.#tasksFinished = true;
+    for (const p of [...this.#pending.values()]) {
+      this.#abort(p, new SluiceError('ILLEGAL_STATE', `checkpoint ${p.id} aborted: some tasks already finished`), false);
+    }
+  }
+
+  get latestCompleted(): CompletedCheckpoint | undefined {
+    return this.#completed.at(-1);
+  }
+
+  get retained(): readonly CompletedCheckpoint[] {
+    return this.#completed;
+  }
+
+  /**
+   * Starts a checkpoint or savepoint now (periodic ones also go through here). Resolves when it completes; rejects
+   * when it is declined, expires or cannot start.
+   */
+  async triggerCheckpoint(type: SnapshotType = 'CHECKPOINT'): Promise<CompletedCheckpoint> {
+    if (this.#stopped) throw new SluiceError('ILLEGAL_STATE', 'checkpointing has stopped: the job is not running');
+    if (this.#tasksFinished) {
+      throw new SluiceError('ILLEGAL_STATE', `cannot take a ${type.toLowerCase()}: some tasks of the job already finished`);
+    }
+    const id = this.#nextId++;
+    const timestamp = this.context.now();
+    await this.storage.initializeCheckpoint(id);
+    return new Promise<CompletedCheckpoint>((resolve, reject) => {
+      const pending: PendingCheckpoint = {
+        id,
+        type,
+        timestamp,
+        notYetAcknowledged: new Set(this.tasks),
+        states: new Map(),
+        timer: this.context.schedule(() => this.#expire(id), this.settings.timeout),
+        resolve,
+        reject,
+        finalizing: false,
+      };
+      this.#pending.set(id, pending);
+      this.stats.numberOfInProgressCheckpoints = this.#pending.size;
+      this.context.triggerSources(id, timestamp, type);
+    });
+  }
+
+  /** A task took its snapshot of checkpoint `checkpointId` and wrote it. */
+  acknowledge(task: string, checkpointId: number, state: TaskStateSnapshot): void {
+    const p = this.#pending.get(checkpointId);
+    if (p === undefined || !p.notYetAcknowledged.delete(task)) return; // late or duplicate: the checkpoint is gone
+    const subtask = Number(task.slice(task.lastIndexOf('#') + 1));
+    for (const [operatorId, s] of Object.entries(state)) {
+      let bySubtask = p.states.get(operatorId);
+      if (bySubtask === undefined) p.states.set(operatorId, (bySubtask = new Map()));
+      bySubtask.set(subtask, s);
+    }
+    if (p.notYetAcknowledged.size === 0) void this.#complete(p);
+  }
+
+  /** A task could not take or write its snapshot. */
+  decline(task: string, checkpointId: number, error: Error): void {
+    const p = this.#pending.get(checkpointId);
+    if (p === undefined || p.finalizing) return;
+    const cause = error instanceof SluiceError && error.code === 'CHECKPOINT_DECLINED' ? error : new SluiceError(
+      'CHECKPOINT_DECLINED',
+      `checkpoint ${checkpointId} was declined by task ${task}: ${error.message}`,
+      { cause: error },
+    );
+    this.#abort(p, cause, true);
+  }
+
+  /**
+   * Deletes retained checkpoints as `retain` says when the job ends: 'all' keeps every retained checkpoint
+   * (externalized and the job cancelled/failed as the policy allows), 'none' discards them.
+   */
+  async shutdown(retain: boolean): Promise<void> {
+    this.stop('the job ended');
+    if (retain) return;
+    for (const c of this.#completed.splice(0)) await this.#discard(c);
+  }
+
+  #scheduleNext(delay: number): void {
+    if (this.#stopped) return;
+    this.#periodic = this.context.schedule(() => this.#onPeriodicTick(), Math.max(0, delay));
+  }
+
+  #onPeriodicTick(): void {
+    if (this.#stopped || this.#tasksFinished) return;
+    const now = this.context.now();
+    const earliest = this.#lastCompletion + this.settings.minPause;
+    if (this.#pending.size >= this.settings.maxConcurrent || (this.settings.minPause > 0 && this.#pending.size > 0)) {
+      // Busy: try again once something may have finished (Flink re-checks on completion; a short retry is simpler).
+      this.#scheduleNext(Math.max(10, Math.min(this.settings.interval, 100)));
+      return;
+    }
+    if (now < earliest) {
+      this.#scheduleNext(earliest - now);
+      return;
+    }
+    this.triggerCheckpoint('CHECKPOINT').catch(() => {
+      // Failures are counted and logged where they happen.
+    });
+    this.#scheduleNext(this.settings.interval);
+  }
+
+  async #complete(p: PendingCheckpoint): Promise<void> {
+    p.finalizing = true;
+    p.timer.cancel();
+    const metadata: CheckpointMetadata = {
+      version: METADATA_VERSION,
+      jobId: this.jobId,
+      checkpointId: p.id,
+      timestamp: p.timestamp,
+      type: p.type,
+      operators: this.operators.map((op) => ({
+        operatorId: op.operatorId,
+        uid: op.uid,
+        name: op.name,
+        parallelism: op.parallelism,
+        maxParallelism: op.maxParallelism,
+        subtasks: [...(p.states.get(op.operatorId) ?? new Map<number, OperatorSubtaskState>())]
+          .sort((a, b) => a[0] - b[0])
+          .filter(([, s]) => s.keyed.length > 0 || s.operator !== undefined)
+          .map(([subtaskIndex, s]) => ({ subtaskIndex, keyed: s.keyed, operator: s.operator })),
+      })),
+    };
+    let externalPath: string | undefined;
+    try {
+      externalPath = await this.storage.finalize(metadata);
+    } catch (error) {
+      this.#abort(p, new SluiceError('CHECKPOINT_DECLINED', `checkpoint ${p.id}: writing _metadata failed: ${(error as Error).message}`, { cause: error }), true);
+      return;
+    }
+    this.#pending.delete(p.id);
+    const now = this.context.now();
+    const completed: CompletedCheckpoint = {
+      checkpointId: p.id,
+      type: p.type,
+      timestamp: p.timestamp,
+      completedAt: now,
+      metadata,
+      externalPath,
+      rootDir: this.storage.rootDir,
+      stateSize: stateSize(metadata),
+    };
+    this.#lastCompletion = now;
+    const s = this.stats;
+    s.numberOfInProgressCheckpoints = this.#pending.size;
+    s.lastCheckpointDuration = now - p.timestamp;
+    s.lastCheckpointSize = completed.stateSize;
+    s.lastCheckpointExternalPath = externalPath;
+    if (p.type === 'CHECKPOINT') {
+      s.numberOfCompletedCheckpoints++;
+      s.lastCompletedCheckpointId = p.id;
+      s.continuousFailures = 0;
+      this.#shared.register(metadata);
+      this.#completed.push(completed);
+      // Older pending checkpoints are subsumed (Flink aborts them).
+      for (const older of [...this.#pending.values()]) {
+        if (older.id < p.id && older.type === 'CHECKPOINT') this.#abort(older, new SluiceError('ILLEGAL_STATE', `checkpoint ${older.id} subsumed by ${p.id}`), false);
+      }
+      while (this.#completed.length > this.settings.numRetained) await this.#discard(this.#completed.shift()!);
+    }
+    this.context.log(`Completed ${p.type === 'SAVEPOINT' ? 'savepoint' : 'checkpoint'} ${p.id}`, {
+      checkpointId: p.id,
+      durationMs: s.lastCheckpointDuration,
+      stateSize: completed.stateSize,
+      ...(externalPath === undefined ? {} : { path: externalPath }),
+    });
+    this.context.notifyComplete(p.id);
+    p.resolve(completed);
+  }
+
+  #expire(id: number): void {
+    const p = this.#pending.get(id);
+    if (p === undefined || p.finalizing) return;
+    this.#abort(p, new SluiceError('CHECKPOINT_EXPIRED', `checkpoint ${id} expired before completing (timeout ${this.settings.timeout} ms)`), true);
+  }
+
+  #abort(p: PendingCheckpoint, error: Error, countsAsFailure: boolean): void {
+    if (!this.#pending.delete(p.id)) return;
+    p.timer.cancel();
+    this.stats.numberOfInProgressCheckpoints = this.#pending.size;
+    this.context.notifyAborted(p.id);
+    void this.storage.discard(p.id).catch(() => {});
+    p.reject(error);
+    if (!countsAsFailure) return;
+    this.stats.numberOfFailedCheckpoints++;
+    this.context.log(`Checkpoint ${p.id} failed: ${error.message}`, { checkpointId: p.id });
+    if (p.type !== 'CHECKPOINT') return; // a failed savepoint does not fail the job
+    this.stats.continuousFailures++;
+    if (this.stats.continuousFailures > this.settings.tolerableFailures) {
+      this.context.failJob(
+        new SluiceError(
+          'CHECKPOINT_FAILURES_EXCEEDED',
+          `Exceeded checkpoint tolerable failure threshold (${this.settings.tolerableFailures}): the last failure was ` +
+            `${error.message}`,
+          { cause: error },
+        ),
+      );
+    }
+  }
+
+  async #discard(c: CompletedCheckpoint): Promise<void> {
+    for (const path of this.#shared.unregister(c.metadata)) await this.storage.deleteSharedFile(path).catch(() => {});
+    await this.storage.discard(c.checkpointId).catch(() => {});
+  }
+}
+
+function stateSize(metadata: CheckpointMetadata): number {
+  let n = 0;
+  const add = (h: StreamStateHandle | undefined): void => {
+    if (h === undefined) return;
+    n += h.kind === 'inline' ? h.data.byteLength : h.size;
+  };
+  for (const op of metadata.operators) {
+    for (const st of op.subtasks) {
+      add(st.operator);
+      for (const k of st.keyed) {
+        if (k.kind === 'heap') add(k.data);
+        else n += k.incrementalSize;
+      }
+    }
+  }
+  return n;
+}
