@@ -45,6 +45,19 @@ export {
   type TimerService,
 } from './api/process-function.ts';
 export { OutputTag } from './api/output-tag.ts';
+export {
+  RichCoMapFunction,
+  RichCoFlatMapFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  ProcessJoinFunction,
+  type CoMapFunction,
+  type CoFlatMapFunction,
+  type ProcessJoinContext,
+  type ProcessJoinFunctionLike,
+} from './api/co-functions.ts';
+export { ConnectedStreams } from './api/connected-streams.ts';
+export { IntervalJoin, IntervalJoined, type IntervalBound } from './api/interval-join.ts';
 export { ValueStateDescriptor } from './state/value-state-descriptor.ts';
 export { ListStateDescriptor } from './state/list-state-descriptor.ts';
 export { MapStateDescriptor } from './state/map-state-descriptor.ts';
@@ -67,6 +80,7 @@ export type {
   FunctionSnapshotContext,
   OperatorStateStore,
   KeyedStateStore,
+  CheckpointListener,
 } from './state/operator-state.ts';
 export { Time, type Duration } from './api/time.ts';
 export {
@@ -75,7 +89,32 @@ export {
   type WatermarkGenerator,
   type WatermarkOutput,
   type TimestampAssigner,
+  type WatermarkGeneratorSupplier,
+  type WatermarkGeneratorSupplierContext,
 } from './api/watermark-strategy.ts';
+export { WatermarksWithIdleness } from './api/watermarks-with-idleness.ts';
+export {
+  CheckpointConfig,
+  CheckpointingMode,
+  ExternalizedCheckpointCleanup,
+  MINIMAL_CHECKPOINT_TIME,
+} from './api/checkpoint-config.ts';
+export {
+  RestartStrategies,
+  RestartStrategyConfiguration,
+  FixedDelayRestartStrategyConfiguration,
+  FailureRateRestartStrategyConfiguration,
+  ExponentialDelayRestartStrategyConfiguration,
+} from './api/restart-strategies.ts';
+export {
+  MemoryStateBackend,
+  HashMapStateBackend,
+  FsStateBackend,
+  LevelDBStateBackend,
+  PredefinedOptions,
+  type StateBackend,
+} from './api/state-backends.ts';
+export { CheckpointingOptions, StateBackendOptions, RestartStrategyOptions } from './config/checkpointing-options.ts';
 export type {
   Source,
   SourceReader,

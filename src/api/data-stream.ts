@@ -13,12 +13,20 @@ import {
   type MapFunction,
   type Partitioner,
 } from './functions.ts';
+import { ConnectedStreams } from './connected-streams.ts';
 import type { KeyedStream } from './keyed-stream.ts';
+import type { AllWindowedStream } from './all-windowed-stream.ts';
+import { countWindow as countWindowSpec } from './windowing/count-window.ts';
+import type { GlobalWindow } from './windowing/global-window.ts';
+import type { WindowAssigner } from './windowing/window-assigner.ts';
+import type { Window } from './windowing/window.ts';
 import { ProcessOperator } from './operators/process-operator.ts';
 import { SinkWriterOperator } from './operators/sink-writer-operator.ts';
 import { StreamFilter } from './operators/stream-filter.ts';
 import { StreamFlatMap } from './operators/stream-flat-map.ts';
 import { StreamMap } from './operators/stream-map.ts';
+import { TimestampsAndWatermarksOperator } from './operators/timestamps-and-watermarks-operator.ts';
+import { WatermarkStrategy } from './watermark-strategy.ts';
 import type { AbstractStreamOperator } from './operators/stream-operator.ts';
 import type { ProcessFunction } from './process-function.ts';
 import type { Sink } from './sink.ts';
@@ -72,11 +80,62 @@ export class DataStream<T> {
     return this.transform<R>('Process', () => new ProcessOperator<T, R>(instance()));
   }
 
+  /**
+   * Assigns event timestamps and generates watermarks in the middle of a stream (prefer the strategy of
+   * `env.fromSource` where the source allows). Watermarks from upstream are replaced by the strategy's own, except
+   * the final one that ends event time; periodic watermarks follow `pipeline.auto-watermark-interval`.
+   *
+   * @example
+   * stream.assignTimestampsAndWatermarks(
+   *   WatermarkStrategy.forBoundedOutOfOrderness<Reading>(Time.seconds(5)).withTimestampAssigner((r) => r.at));
+   */
+  assignTimestampsAndWatermarks(watermarkStrategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    if (!(watermarkStrategy instanceof WatermarkStrategy)) {
+      throw new IllegalArgumentError(
+        'assignTimestampsAndWatermarks takes a WatermarkStrategy, e.g. WatermarkStrategy.forMonotonousTimestamps()',
+      );
+    }
+    return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(watermarkStrategy));
+  }
+
   /** Partitions the stream by key; each key's records go to one subtask (by key group). */
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
     const extract = toKeyExtractor(keySelector);
     const partition = new PartitionTransformation(this.environment.nextTransformationId(), this.transformation, 'HASH', extract);
     return this.environment.createKeyedStream<T, K>(partition, extract);
+  }
+
+  /**
+   * Connects this stream with `other` (possibly of another type) for one operator that sees the elements of both:
+   * `map`, `flatMap` or `process` on the result. Connecting two KeyedStreams gives keyed connected streams (state
+   * and timers per key, shared by both inputs); `keyBy(key1, key2)` on the result keys any two streams.
+   *
+   * @example
+   * orders.connect(profiles).keyBy((o) => o.customer, (p) => p.customer).process(new EnrichOrders());
+   */
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
+    if (other.environment !== this.environment) {
+      throw new IllegalArgumentError('connect: both streams must come from the same StreamExecutionEnvironment');
+    }
+    const env = this.environment;
+    return new ConnectedStreams<T, R>(env, this, other, <X>(t: Transformation<X>) => new SingleOutputStreamOperator<X>(env, t));
+  }
+
+  /**
+   * Cuts the whole stream into windows, evaluated in one subtask (the window operator's parallelism is 1).
+   *
+   * @example
+   * clicks.windowAll(TumblingEventTimeWindows.of(Time.minutes(1))).apply((w, xs, out) => out.collect([...xs].length));
+   */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return this.keyBy(nullKeySelector).allWindows(assigner);
+  }
+
+  /** Count windows over the whole stream: every `size` elements, or with `slide` the last `size` every `slide`. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    const spec = countWindowSpec<T>(size, slide);
+    const windowed = this.keyBy(nullKeySelector).allWindows(spec.assigner).trigger(spec.trigger);
+    return spec.evictor === null ? windowed : windowed.evictor(spec.evictor);
   }
 
   /** One stream of all elements of this and the given streams (no order across them). */
@@ -193,6 +252,9 @@ export class DataStream<T> {
     return new DataStreamSink<T>(t);
   }
 }
+
+/** windowAll's key: every element has the same one (Flink's NullByteKeySelector). */
+const nullKeySelector = (): number => 0;
 
 /** The operator of executeAndCollect's sink; the runtime replaces it with a channel to the client. */
 export class CollectSinkMarker extends SinkWriterOperator<never> {

@@ -80,12 +80,19 @@ export class StatusWatermarkValve {
     }
   }
 
-  /** A channel that ended holds back nothing any more (its producer sent the maximum watermark before it ended). */
+  /**
+   * A channel that ended holds back nothing any more (its producer sent the maximum watermark before it ended).
+   * It counts as active at the maximum watermark, so an idle input turns active again before that watermark.
+   */
   endOfChannel(channel: number): void {
     const c = this.#channels[channel]!;
     c.watermark = Number.POSITIVE_INFINITY;
     c.active = true;
     c.aligned = true;
+    if (this.#idle) {
+      this.#idle = false;
+      this.output.emitWatermarkStatus(false);
+    }
     this.#emitMinimum();
   }
 

@@ -1,13 +1,14 @@
 // Drives a SourceReader inside a source task: records go into the chain, event time is assigned, watermarks
-// are generated periodically and the maximum watermark closes a bounded input.
+// and idleness are generated periodically and the maximum watermark closes a bounded input.
 
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/stream-element.ts';
 import type { InputStatus, ReaderOutput, Source, SourceReader, SourceSplit } from '../source.ts';
-import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from '../watermark-strategy.ts';
+import type { WatermarkGenerator, WatermarkStrategy } from '../watermark-strategy.ts';
 import { ListStateDescriptor } from '../../state/list-state-descriptor.ts';
 import type { FunctionInitializationContext, FunctionSnapshotContext } from '../../state/operator-state.ts';
 import type { ListState } from '../../state/state.ts';
 import { AbstractStreamOperator, type Output } from './stream-operator.ts';
+import { WatermarkEmitter } from './timestamps-and-watermarks-operator.ts';
 
 /** The operator list state a source's splits live in (Flink's name). */
 export const SOURCE_READER_STATE = 'SourceReaderState';
@@ -16,7 +17,7 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
   #reader!: SourceReader<T, S>;
   #readerOutput!: ReaderOutput<T>;
   #generator: WatermarkGenerator<T> | undefined;
-  #watermarkOutput!: SourceWatermarkOutput;
+  #watermarkOutput!: WatermarkEmitter;
   #splits: S[] = [];
   #readerState!: ListState<S>;
 
@@ -41,12 +42,15 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
       clock: this.context.clock,
       logger: this.context.logger,
     });
-    this.#watermarkOutput = new SourceWatermarkOutput(this.output);
+    this.#watermarkOutput = new WatermarkEmitter(this.output);
     const strategy = this.watermarkStrategy;
     if (strategy.isNoWatermarks && strategy.timestampAssigner === undefined) {
       this.#readerOutput = new PlainReaderOutput(this.output);
     } else {
-      this.#generator = strategy.isNoWatermarks ? undefined : strategy.createWatermarkGenerator();
+      const timeService = this.context.processingTimeService;
+      this.#generator = strategy.isNoWatermarks
+        ? undefined
+        : strategy.createWatermarkGenerator({ currentProcessingTime: () => timeService.getCurrentProcessingTime() });
       this.#readerOutput = new TimestampingReaderOutput(
         this.output,
         strategy.timestampAssigner,
@@ -66,7 +70,7 @@ export class SourceOperator<T, S extends SourceSplit = SourceSplit> extends Abst
     return this.#reader.isAvailable();
   }
 
-  /** Called by the task every `pipeline.auto-watermark-interval`. */
+  /** Called by the task every `pipeline.auto-watermark-interval`, with or without data (idleness is checked here). */
   emitPeriodicWatermark(): void {
     this.#generator?.onPeriodicEmit(this.#watermarkOutput);
   }
@@ -112,37 +116,20 @@ class PlainReaderOutput<T> implements ReaderOutput<T> {
   }
 }
 
+/** Assigns event time, emits the record (announcing activity first if the output was idle), then shows it to the generator. */
 class TimestampingReaderOutput<T> implements ReaderOutput<T> {
   constructor(
     private readonly output: Output<T>,
     private readonly assigner: ((element: T, recordTimestamp: number) => number) | undefined,
     private readonly generator: WatermarkGenerator<T> | undefined,
-    private readonly watermarks: WatermarkOutput,
+    private readonly watermarks: WatermarkEmitter,
   ) {}
   collect(record: T, timestamp?: number): void {
     let ts = timestamp === undefined ? NO_TIMESTAMP : timestamp;
     if (this.assigner !== undefined) ts = this.assigner(record, ts);
-    this.generator?.onEvent(record, ts, this.watermarks);
+    if (this.watermarks.idle) this.watermarks.markActive();
+    // Record first, as Flink: a watermark the generator emits for this event must not make the event late.
     this.output.collect(record, ts);
-  }
-}
-
-/** Emits a watermark only when it advances. */
-class SourceWatermarkOutput implements WatermarkOutput {
-  #current = Number.NEGATIVE_INFINITY;
-  #idle = false;
-  constructor(private readonly output: Output<unknown>) {}
-  emitWatermark(timestamp: number): void {
-    this.#idle = false;
-    if (timestamp > this.#current) {
-      this.#current = timestamp;
-      this.output.emitWatermark(timestamp);
-    }
-  }
-  markIdle(): void {
-    this.#idle = true;
-  }
-  get idle(): boolean {
-    return this.#idle;
+    this.generator?.onEvent(record, ts, this.watermarks);
   }
 }

@@ -11,6 +11,7 @@ import type { InternalTimer } from '../../state/internal-timer.ts';
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.ts';
 import type { KeyedStateSnapshot } from '../../state/keyed-state-snapshot.ts';
 import {
+  isCheckpointListener,
   isCheckpointedFunction,
   type FunctionInitializationContext,
   type FunctionSnapshotContext,
@@ -20,6 +21,13 @@ import {
   type OperatorStateStore,
 } from '../../state/operator-state.ts';
 import type { ProcessingTimeService } from '../../state/processing-time-service.ts';
+import type {
+  CheckpointableKeyedStateBackend,
+  KeyedStateHandle,
+  SnapshotStorageLocation,
+  StreamStateHandle,
+} from '../../state/state-handle.ts';
+import { encodeSnapshot, writeStreamStateHandle } from '../../state/stream-state-io.ts';
 import { isRichFunction, type Collector, type RuntimeContext } from '../functions.ts';
 import type { OutputTag } from '../output-tag.ts';
 
@@ -64,6 +72,12 @@ export interface OperatorRestoreState {
 export interface OperatorSnapshot {
   readonly keyed: KeyedStateSnapshot | undefined;
   readonly operator: OperatorStateSnapshot | undefined;
+}
+
+/** What one operator of one subtask stored for a checkpoint. */
+export interface OperatorSubtaskStateHandles {
+  readonly keyed: readonly KeyedStateHandle[];
+  readonly operator: StreamStateHandle | undefined;
 }
 
 /** Receives the timers of an InternalTimerService (Flink's `Triggerable`). */
@@ -122,6 +136,40 @@ export abstract class AbstractStreamOperator<OUT> {
       keyed: this.context.keyedStateBackend?.snapshot(),
       operator: operator.states.length > 0 ? operator : undefined,
     };
+  }
+
+  /**
+   * Checkpoint `checkpointId`: lets the user function copy its data into state, captures keyed and operator
+   * state synchronously (processing may go on right after this resolves), and returns the writer that stores
+   * the capture through `location` off the hot path.
+   */
+  async snapshotToStorage(
+    checkpointId: number,
+    timestamp: number,
+    location: SnapshotStorageLocation,
+  ): Promise<() => Promise<OperatorSubtaskStateHandles>> {
+    await this.snapshotUserState({ getCheckpointId: () => checkpointId, getCheckpointTimestamp: () => timestamp });
+    const backend = this.context.keyedStateBackend as CheckpointableKeyedStateBackend | undefined;
+    const keyedWriter = backend?.snapshotToStorage(location);
+    const operatorCapture = this.context.operatorStateBackend.snapshot();
+    return async () => {
+      const keyed = keyedWriter === undefined ? [] : [await keyedWriter()];
+      const operator =
+        operatorCapture.states.length === 0
+          ? undefined
+          : // Operator state is small (source positions, buffers): never compressed, so restore needs no flag.
+          await writeStreamStateHandle(location, 'operator', encodeSnapshot(operatorCapture, false));
+      return { keyed, operator };
+    };
+  }
+
+  /** Checkpoint `checkpointId` is complete everywhere (two-phase-commit sinks publish now). */
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    (this.context.keyedStateBackend as CheckpointableKeyedStateBackend | undefined)?.notifyCheckpointComplete?.(checkpointId);
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void | Promise<void> {
+    (this.context.keyedStateBackend as CheckpointableKeyedStateBackend | undefined)?.notifyCheckpointAborted?.(checkpointId);
   }
 
   open(): void | Promise<void> {}
@@ -218,6 +266,11 @@ export abstract class TwoInputStreamOperator<IN1, IN2, OUT> extends AbstractStre
   abstract processElement1(value: IN1, timestamp: number): void;
   abstract processElement2(value: IN2, timestamp: number): void;
 
+  /** The combined watermark of both inputs: the last one passed to `processWatermark` (for metrics). */
+  get combinedInputWatermark(): number {
+    return this.currentInputWatermark;
+  }
+
   processWatermark1(timestamp: number): void {
     this.#input1Watermark = timestamp;
     this.#advance();
@@ -257,31 +310,67 @@ export abstract class TwoInputStreamOperator<IN1, IN2, OUT> extends AbstractStre
   }
 }
 
-/** An operator around a user function: hands Rich functions their context and calls open/close. */
+/**
+ * The life cycle of a user function inside an operator, shared by one- and two-input operators: Rich functions
+ * get their runtime context (before `initializeState`, as in Flink, so state descriptors work there) and
+ * `open`/`close`; a CheckpointedFunction gets `initializeState`/`snapshotState`; a CheckpointListener hears of
+ * completed and aborted checkpoints.
+ */
+export const UserFunctionLifecycle = Object.freeze({
+  async initializeState(fn: unknown, runtimeContext: RuntimeContext, context: FunctionInitializationContext): Promise<void> {
+    if (isRichFunction(fn)) fn.setRuntimeContext(runtimeContext);
+    if (isCheckpointedFunction(fn)) await fn.initializeState(context);
+  },
+  async snapshotState(fn: unknown, context: FunctionSnapshotContext): Promise<void> {
+    if (isCheckpointedFunction(fn)) await fn.snapshotState(context);
+  },
+  async open(fn: unknown, runtimeContext: RuntimeContext, config: OperatorContext['jobConfig']): Promise<void> {
+    if (isRichFunction(fn)) {
+      fn.setRuntimeContext(runtimeContext);
+      await fn.open(config);
+    }
+  },
+  async close(fn: unknown): Promise<void> {
+    if (isRichFunction(fn)) await fn.close();
+  },
+  async notifyCheckpointComplete(fn: unknown, checkpointId: number): Promise<void> {
+    if (isCheckpointListener(fn)) await fn.notifyCheckpointComplete(checkpointId);
+  },
+  async notifyCheckpointAborted(fn: unknown, checkpointId: number): Promise<void> {
+    if (isCheckpointListener(fn)) await fn.notifyCheckpointAborted?.(checkpointId);
+  },
+});
+
+/** An operator around a user function: see UserFunctionLifecycle. */
 export abstract class AbstractUdfStreamOperator<IN, OUT, F> extends OneInputStreamOperator<IN, OUT> {
   constructor(protected readonly userFunction: F) {
     super();
   }
 
-  protected override async initializeUserState(context: FunctionInitializationContext): Promise<void> {
-    // Flink hands the runtime context over before initializeState, so state descriptors can be used there.
-    if (isRichFunction(this.userFunction)) this.userFunction.setRuntimeContext(this.context.runtimeContext);
-    if (isCheckpointedFunction(this.userFunction)) await this.userFunction.initializeState(context);
+  protected override initializeUserState(context: FunctionInitializationContext): Promise<void> {
+    return UserFunctionLifecycle.initializeState(this.userFunction, this.context.runtimeContext, context);
   }
 
-  protected override async snapshotUserState(context: FunctionSnapshotContext): Promise<void> {
-    if (isCheckpointedFunction(this.userFunction)) await this.userFunction.snapshotState(context);
+  protected override snapshotUserState(context: FunctionSnapshotContext): Promise<void> {
+    return UserFunctionLifecycle.snapshotState(this.userFunction, context);
   }
 
-  override async open(): Promise<void> {
-    if (isRichFunction(this.userFunction)) {
-      this.userFunction.setRuntimeContext(this.context.runtimeContext);
-      await this.userFunction.open(this.context.jobConfig);
-    }
+  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    await super.notifyCheckpointComplete(checkpointId);
+    await UserFunctionLifecycle.notifyCheckpointComplete(this.userFunction, checkpointId);
   }
 
-  override async close(): Promise<void> {
-    if (isRichFunction(this.userFunction)) await this.userFunction.close();
+  override async notifyCheckpointAborted(checkpointId: number): Promise<void> {
+    await super.notifyCheckpointAborted(checkpointId);
+    await UserFunctionLifecycle.notifyCheckpointAborted(this.userFunction, checkpointId);
+  }
+
+  override open(): Promise<void> {
+    return UserFunctionLifecycle.open(this.userFunction, this.context.runtimeContext, this.context.jobConfig);
+  }
+
+  override close(): Promise<void> {
+    return UserFunctionLifecycle.close(this.userFunction);
   }
 }
 
