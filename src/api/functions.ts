@@ -110,22 +110,45 @@ export function isRichFunction(fn: unknown): fn is RichFunction {
   );
 }
 
+/** The subtask whose operators are being created (set by the runtime around operator factories), or -1. */
+let ambientSubtaskIndex = -1;
+
+/** Runs `create` (an operator factory) for subtask `index`: function instances are then picked per subtask. */
+export function withSubtaskIndex<T>(index: number, create: () => T): T {
+  const previous = ambientSubtaskIndex;
+  ambientSubtaskIndex = index;
+  try {
+    return create();
+  } finally {
+    ambientSubtaskIndex = previous;
+  }
+}
+
 /**
  * Instances of a function object for the subtasks of one operator in one thread, as Flink gets one per subtask
  * by deserialising the function: the first subtask gets the object itself, every further one a copy (own fields
- * copied shallowly, methods shared). Classes with `#private` fields work unchanged wherever each thread runs one
- * subtask of the operator (the default layout); plain functions are shared as they are.
+ * copied shallowly, methods shared). A subtask deployed again (after a restart) gets its instance back, fields as
+ * the failure left them — keep what must survive in state. Classes with `#private` fields work unchanged wherever
+ * each thread runs one subtask of the operator (the default layout); plain functions are shared as they are.
  */
 export function perSubtaskInstances<F>(fn: F): () => F {
-  let used = false;
+  const bySubtask = new Map<number, F>();
+  let originalUsed = false;
   return () => {
-    if (typeof fn !== 'object' || fn === null || !used) {
-      used = true;
-      return fn;
+    if (typeof fn !== 'object' || fn === null) return fn;
+    const subtask = ambientSubtaskIndex;
+    const known = bySubtask.get(subtask);
+    if (known !== undefined) return known;
+    let instance: F;
+    if (!originalUsed) {
+      originalUsed = true;
+      instance = fn;
+    } else {
+      instance = Object.create(Object.getPrototypeOf(fn) as object) as F;
+      Object.assign(instance as object, fn);
     }
-    const copy = Object.create(Object.getPrototypeOf(fn) as object) as F;
-    Object.assign(copy as object, fn);
-    return copy;
+    if (subtask >= 0) bySubtask.set(subtask, instance);
+    return instance;
   };
 }
 

@@ -115,6 +115,7 @@ export class CheckpointCoordinator {
   #periodic: { cancel(): void } | undefined;
   #lastCompletion = Number.NEGATIVE_INFINITY;
   #stopped = false;
+  readonly #discards = new Set<Promise<void>>();
   /** Once a task finished, no new checkpoint can complete (its barrier would never come). */
   #tasksFinished = false;
 
@@ -148,6 +149,12 @@ export class CheckpointCoordinator {
     for (const p of [...this.#pending.values()]) this.#abort(p, new SluiceError('ILLEGAL_STATE', `checkpoint ${p.id} aborted: ${reason}`), false);
   }
 
+  /** The job restarted: periodic checkpoints start again (call `start`). */
+  resume(): void {
+    this.#stopped = false;
+    this.#tasksFinished = false;
+  }
+
   /** A task finished (end of input): checkpoints in progress cannot complete, and no new ones start. */
   taskFinished(): void {
     if (this.#tasksFinished) return;
@@ -177,6 +184,11 @@ export class CheckpointCoordinator {
     const id = this.#nextId++;
     const timestamp = this.context.now();
     await this.storage.initializeCheckpoint(id);
+    if (this.#stopped || this.#tasksFinished) {
+      // The job ended or a task finished while the directory was made.
+      this.#track(this.storage.discard(id));
+      throw new SluiceError('ILLEGAL_STATE', `checkpoint ${id} not started: the job is no longer running every task`);
+    }
     return new Promise<CompletedCheckpoint>((resolve, reject) => {
       const pending: PendingCheckpoint = {
         id,
@@ -226,8 +238,15 @@ export class CheckpointCoordinator {
    */
   async shutdown(retain: boolean): Promise<void> {
     this.stop('the job ended');
+    await Promise.all(this.#discards);
     if (retain) return;
     for (const c of this.#completed.splice(0)) await this.#discard(c);
+  }
+
+  /** Keeps a deletion in flight so that shutdown waits for it. */
+  #track(deletion: Promise<void>): void {
+    const tracked = deletion.catch(() => {}).finally(() => this.#discards.delete(tracked));
+    this.#discards.add(tracked);
   }
 
   #scheduleNext(delay: number): void {
@@ -333,7 +352,7 @@ export class CheckpointCoordinator {
     p.timer.cancel();
     this.stats.numberOfInProgressCheckpoints = this.#pending.size;
     this.context.notifyAborted(p.id);
-    void this.storage.discard(p.id).catch(() => {});
+    this.#track(this.storage.discard(p.id));
     p.reject(error);
     if (!countsAsFailure) return;
     this.stats.numberOfFailedCheckpoints++;

@@ -11,7 +11,7 @@ export class CollectIterator<T> implements AsyncIterableIterator<T> {
   readonly #data = new Signal();
 
   constructor(
-    private readonly channel: InputChannel,
+    private channel: InputChannel,
     /** Settles when the job ends: with FINISHED or CANCELED, or rejects with its failure. */
     private readonly jobDone: Promise<'FINISHED' | 'CANCELED'>,
     private readonly cancelJob: () => Promise<void>,
@@ -52,6 +52,21 @@ export class CollectIterator<T> implements AsyncIterableIterator<T> {
         this.channel.close();
       }
     }
+  }
+
+  /**
+   * The job restarted: read the new attempt's collect channel from now on. What the old attempt sent after the
+   * checkpoint it restarted from arrives again (executeAndCollect is at-least-once across restarts).
+   */
+  replaceChannel(channel: InputChannel): void {
+    if (this.#ended) {
+      channel.close();
+      return;
+    }
+    this.channel.close();
+    this.channel = channel;
+    channel.setDataListener(() => this.#data.notify());
+    this.#data.notify();
   }
 
   /** Stops reading: cancels the job if it still runs. */

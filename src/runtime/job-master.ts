@@ -24,6 +24,23 @@ import { PortInputChannel } from './network/port-channel.ts';
 import type { JobManagerMetricGroup } from '../metrics/job-manager-metric-group.ts';
 import type { MetricRegistry } from '../metrics/metric-registry.ts';
 import { vertexLoads } from './metrics/vertex-loads.ts';
+import {
+  CheckpointCoordinator,
+  taskKey,
+  type CheckpointStatistics,
+  type CompletedCheckpoint,
+  type OperatorDescription,
+} from '../checkpoint/checkpoint-coordinator.ts';
+import { CheckpointStorage, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
+import { CheckpointingOptions } from '../config/checkpointing-options.ts';
+import type { Configuration } from '../config/configuration.ts';
+import type { JobVertex } from '../graph/job-graph.ts';
+import type { MetricGroup } from '../metrics/metric-group.ts';
+import { KeyGroupRange } from '../state/key-group.ts';
+import type { OperatorRestoreSpec, TaskCheckpointSettings, TaskRestoreSpec, TaskSpec } from './protocol.ts';
+import { createRestartBackoffTimeStrategy, type RestartBackoffTimeStrategy } from './restart-backoff.ts';
+import type { SlotAssignment } from './scheduler.ts';
+import { join } from 'node:path';
 
 export interface ClusterView {
   readonly taskManagers: readonly TaskManager[];
@@ -42,6 +59,18 @@ export interface ClusterView {
 interface DeployedTask {
   readonly name: string;
   readonly running: RunningTask;
+  readonly isSource: boolean;
+}
+
+/** One entry of the exception history (Flink's `/jobs/:id/exceptions`). */
+export interface ExceptionHistoryEntry {
+  readonly timestamp: number;
+  readonly exceptionName: string;
+  readonly message: string;
+  readonly stacktrace: string;
+  readonly taskName: string | undefined;
+  /** Whether the job restarted after it. */
+  readonly restarted: boolean;
 }
 
 export class JobMaster {
@@ -49,14 +78,26 @@ export class JobMaster {
   readonly jobName: string;
   #status: JobStatus = JobStatus.CREATED;
   readonly #statusTimestamps = new Map<JobStatus, number>();
-  readonly #tasks: DeployedTask[] = [];
-  /** How many deployed tasks have reported their result. */
+  /** The tasks of the current attempt. */
+  #tasks: DeployedTask[] = [];
+  /** How many tasks of the current attempt have reported their result. */
   #reported = 0;
+  /** Tasks of the current attempt waiting at end of input for the final commit. */
+  #atEndOfInput = 0;
+  #attempt = 0;
   #failure: Error | undefined;
   readonly #terminated: Promise<void>;
   #resolveTerminated!: () => void;
   #collect: CollectIterator<unknown> | undefined;
   readonly #startTime: number;
+  #assignment: SlotAssignment | undefined;
+  #splits: Map<string, SourceSplit[][]> | undefined;
+  #coordinator: CheckpointCoordinator | undefined;
+  #checkpointStorage: CheckpointStorage | undefined;
+  readonly #restartStrategy: RestartBackoffTimeStrategy;
+  #numRestarts = 0;
+  readonly exceptionHistory: ExceptionHistoryEntry[] = [];
+  readonly #checkpointing: TaskCheckpointSettings | undefined;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -69,6 +110,9 @@ export class JobMaster {
     this.#startTime = clock.now();
     this.#statusTimestamps.set(JobStatus.CREATED, this.#startTime);
     this.#terminated = new Promise<void>((resolve) => (this.#resolveTerminated = resolve));
+    const conf = pipeline.configuration;
+    this.#restartStrategy = createRestartBackoffTimeStrategy(conf);
+    this.#checkpointing = checkpointSettings(conf, this.jobId);
   }
 
   get status(): JobStatus {
@@ -84,51 +128,39 @@ export class JobMaster {
     return this.#collect;
   }
 
+  get numRestarts(): number {
+    return this.#numRestarts;
+  }
+
+  /** The checkpoint coordinator, when checkpointing (or savepoints) are possible. */
+  get checkpointCoordinator(): CheckpointCoordinator | undefined {
+    return this.#coordinator;
+  }
+
   /** Plans, deploys every subtask and switches to RUNNING. Throws (and ends FAILED) if the job cannot start. */
   async start(): Promise<void> {
     const graph = this.pipeline.jobGraph;
     try {
-      const assignment = assignSlots(
+      this.#assignment = assignSlots(
         graph,
         this.cluster.taskManagers.map((tm) => tm.numberOfSlots),
       );
-      const splits = await this.#enumerateSplits();
-      const conf = this.pipeline.configuration;
-      const plan = planDeployment(graph, assignment, {
-        attemptNumber: 0,
-        capacity: conf.get(TaskManagerOptions.BUFFERS_PER_CHANNEL),
-        configuration: conf.toMap(),
-        splits,
-        collectOperatorId: this.pipeline.collectOperatorId,
-        sameThread: (a, b) => this.cluster.sameThread(a, b),
-        clientTaskManager: this.cluster.clientTaskManager,
-      });
-      if (plan.collectEndpoint !== undefined) {
-        const endpoint = plan.collectEndpoint;
-        const channel =
-          endpoint.kind === 'port' ? new PortInputChannel(endpoint.port) : this.cluster.clientChannels.openInput(endpoint);
-        this.#collect = new CollectIterator(channel, this.#outcome(), () => this.cancel());
-      }
+      this.#splits = await this.#enumerateSplits();
+      await this.#startCheckpointing();
       const jobMetrics = this.cluster.jobManagerMetrics.addJob(this.jobId, this.jobName);
-      // Restarts come with restart strategies; until then a job never restarts.
-      jobMetrics.gauge('numRestarts', { getValue: () => 0 });
+      jobMetrics.gauge('numRestarts', { getValue: () => this.#numRestarts });
+      jobMetrics.gauge('fullRestarts', { getValue: () => this.#numRestarts });
       jobMetrics.gauge('uptime', { getValue: () => (this.#status === JobStatus.RUNNING ? this.clock.now() - this.#startTime : 0) });
+      registerCheckpointMetrics(jobMetrics, () => this.#coordinator?.stats);
       void this.#terminated.then(() => jobMetrics.close());
       this.#transition(JobStatus.RUNNING);
-      for (const vertex of graph.vertices) {
-        plan.tasks.get(vertex.id)!.forEach((spec, subtask) => {
-          const tm = this.cluster.taskManagers[assignment.get(vertex.id)![subtask]!]!;
-          const running = tm.deploy(spec, this.pipeline.streamGraph, this.pipeline.jobModule);
-          const task = { name: `${vertex.name} (${subtask + 1}/${vertex.parallelism})`, running };
-          this.#tasks.push(task);
-          void running.result.then((report) => this.#onTaskResult(task, report));
-        });
-      }
+      this.#deployAttempt(undefined);
       this.logger.info('job running', { jobId: this.jobId, tasks: this.#tasks.length });
     } catch (error) {
       // Deployment stopped half way: stop what already runs before reporting the failure.
       for (const task of this.#tasks) task.running.cancel();
       await Promise.all(this.#tasks.map((t) => t.running.result));
+      await this.#coordinator?.shutdown(false);
       this.#failure = error as Error;
       this.#transition(this.#status === JobStatus.RUNNING ? JobStatus.FAILING : JobStatus.FAILED);
       if (this.#status === JobStatus.FAILING) this.#transition(JobStatus.FAILED);
@@ -140,8 +172,17 @@ export class JobMaster {
   async cancel(): Promise<void> {
     if (isGloballyTerminal(this.#status) || this.#status === JobStatus.CANCELLING) return this.#terminated;
     this.#transition(JobStatus.CANCELLING);
+    this.#coordinator?.stop('the job is being cancelled');
     for (const task of this.#tasks) task.running.cancel();
     return this.#whenAllTasksEnd(JobStatus.CANCELED);
+  }
+
+  /** Takes a savepoint of the running job (into `state.savepoints.dir` unless given); resolves with it. */
+  async triggerSavepoint(): Promise<CompletedCheckpoint> {
+    if (this.#status !== JobStatus.RUNNING || this.#coordinator === undefined) {
+      throw new IllegalStateError(`job ${this.jobId} is ${this.#status}: a savepoint needs a running job`);
+    }
+    return this.#coordinator.triggerCheckpoint('SAVEPOINT');
   }
 
   /** A client for this job; `terminated` is what results wait for (e.g. the cluster's shutdown after it). */
@@ -163,6 +204,133 @@ export class JobMaster {
         throw this.#failure ?? new IllegalStateError(`job ${this.jobId} ended in ${this.#status}`);
       },
     };
+  }
+
+  /** Creates checkpoint storage and the coordinator (periodic checkpoints only with an interval). */
+  async #startCheckpointing(): Promise<void> {
+    const settings = this.#checkpointing;
+    if (settings === undefined) return;
+    const conf = this.pipeline.configuration;
+    const storage = new CheckpointStorage({
+      jobId: this.jobId,
+      // _metadata goes to the directory whenever there is one (inline state with jobmanager storage).
+      checkpointsDirectory: conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY) || undefined,
+      compression: settings.compression,
+      inlineLimitBytes: settings.inlineLimitBytes,
+    });
+    await storage.initialize();
+    this.#checkpointStorage = storage;
+    const graph = this.pipeline.jobGraph;
+    const operators: OperatorDescription[] = graph.vertices.flatMap((v) =>
+      v.operators.map((op) => ({
+        operatorId: op.operatorId,
+        uid: op.uid,
+        name: op.name,
+        parallelism: v.parallelism,
+        maxParallelism: v.maxParallelism,
+        vertexId: v.id,
+      })),
+    );
+    const tasks = graph.vertices.flatMap((v) => Array.from({ length: v.parallelism }, (_, i) => taskKey(v.id, i)));
+    this.#coordinator = new CheckpointCoordinator(
+      {
+        interval: conf.get(CheckpointingOptions.INTERVAL),
+        minPause: conf.get(CheckpointingOptions.MIN_PAUSE),
+        maxConcurrent: conf.get(CheckpointingOptions.MAX_CONCURRENT),
+        timeout: conf.get(CheckpointingOptions.TIMEOUT),
+        tolerableFailures: conf.get(CheckpointingOptions.TOLERABLE_FAILURES),
+        numRetained: conf.get(CheckpointingOptions.NUM_RETAINED),
+      },
+      storage,
+      {
+        triggerSources: (id, ts, type) => {
+          for (const t of this.#tasks) if (t.isSource) t.running.triggerCheckpoint(id, ts, type);
+        },
+        notifyComplete: (id) => {
+          for (const t of this.#tasks) t.running.notifyCheckpointComplete(id);
+        },
+        notifyAborted: (id) => {
+          for (const t of this.#tasks) t.running.notifyCheckpointAborted(id);
+        },
+        failJob: (error) => this.#onFailure(error, undefined),
+        now: () => this.clock.now(),
+        schedule: (fn, delay) => {
+          const timer = setTimeout(fn, delay);
+          return { cancel: () => clearTimeout(timer) };
+        },
+        log: (message, fields) => this.logger.info(message, { jobId: this.jobId, ...fields }),
+      },
+      this.jobId,
+      operators,
+      tasks,
+    );
+  }
+
+  /** Deploys every subtask as attempt `this.#attempt`, restoring from `restore` when given. */
+  #deployAttempt(restore: CompletedCheckpoint | undefined): void {
+    const graph = this.pipeline.jobGraph;
+    const assignment = this.#assignment!;
+    const conf = this.pipeline.configuration;
+    const attempt = this.#attempt;
+    const plan = planDeployment(graph, assignment, {
+      attemptNumber: attempt,
+      capacity: conf.get(TaskManagerOptions.BUFFERS_PER_CHANNEL),
+      configuration: conf.toMap(),
+      splits: this.#splits!,
+      collectOperatorId: this.pipeline.collectOperatorId,
+      sameThread: (a, b) => this.cluster.sameThread(a, b),
+      clientTaskManager: this.cluster.clientTaskManager,
+    });
+    if (plan.collectEndpoint !== undefined) {
+      const endpoint = plan.collectEndpoint;
+      const channel =
+        endpoint.kind === 'port' ? new PortInputChannel(endpoint.port) : this.cluster.clientChannels.openInput(endpoint);
+      if (this.#collect === undefined) this.#collect = new CollectIterator(channel, this.#outcome(), () => this.cancel());
+      else this.#collect.replaceChannel(channel);
+    }
+    this.#tasks = [];
+    this.#reported = 0;
+    this.#atEndOfInput = 0;
+    for (const vertex of graph.vertices) {
+      plan.tasks.get(vertex.id)!.forEach((planned, subtask) => {
+        let spec: TaskSpec = planned;
+        if (this.#checkpointing !== undefined) spec = { ...spec, checkpointing: this.#checkpointing };
+        if (restore !== undefined) spec = { ...spec, restore: restoreSpecFor(restore, vertex, subtask) };
+        const tm = this.cluster.taskManagers[assignment.get(vertex.id)![subtask]!]!;
+        const key = taskKey(vertex.id, subtask);
+        const current = (): boolean => this.#attempt === attempt;
+        const running = tm.deploy(spec, this.pipeline.streamGraph, this.pipeline.jobModule, {
+          acknowledgeCheckpoint: (id, state) => {
+            if (current()) this.#coordinator?.acknowledge(key, id, state);
+          },
+          declineCheckpoint: (id, error) => {
+            if (current()) this.#coordinator?.decline(key, id, error instanceof Error ? error : new Error(String(error)));
+          },
+          endOfInput: () => {
+            if (current()) this.#onEndOfInput();
+          },
+        });
+        const task: DeployedTask = {
+          name: `${vertex.name} (${subtask + 1}/${vertex.parallelism})`,
+          running,
+          isSource: vertex.isSource,
+        };
+        this.#tasks.push(task);
+        void running.result.then((report) => {
+          if (current()) this.#onTaskResult(task, report);
+        });
+      });
+    }
+    this.#coordinator?.start();
+  }
+
+  /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */
+  #onEndOfInput(): void {
+    this.#coordinator?.taskFinished();
+    this.#atEndOfInput++;
+    if (this.#atEndOfInput === this.#tasks.length && this.#status === JobStatus.RUNNING) {
+      for (const t of this.#tasks) t.running.finalCommit();
+    }
   }
 
   async #enumerateSplits(): Promise<Map<string, SourceSplit[][]>> {
@@ -188,21 +356,83 @@ export class JobMaster {
       }
       return;
     }
-    if (this.#status !== JobStatus.RUNNING) return; // already failing or cancelling: the first cause wins
-    this.#failure = this.#jobFailure(task, report.error, report.operatorName, report.original);
-    this.logger.error('task failed; failing the job', { jobId: this.jobId, task: task.name, error: report.error.message });
-    this.#transition(JobStatus.FAILING);
+    this.#onFailure(this.#jobFailure(task, report.error, report.operatorName, report.original), task);
+  }
+
+  /**
+   * A task failed or checkpoints failed too often: restart from the latest completed checkpoint if the restart
+   * strategy allows (RUNNING -> RESTARTING -> RUNNING), else fail the job (FAILING -> FAILED).
+   */
+  #onFailure(failure: Error, task: DeployedTask | undefined): void {
+    if (this.#status !== JobStatus.RUNNING) return; // already failing, restarting or cancelling: the first cause wins
+    const now = this.clock.now();
+    this.#restartStrategy.notifyFailure(now);
+    const restart = this.#restartStrategy.canRestart(now);
+    const cause = failure.cause instanceof Error ? failure.cause : failure;
+    this.exceptionHistory.push({
+      timestamp: now,
+      exceptionName: cause.name,
+      message: failure.message,
+      stacktrace: failure.stack ?? String(failure),
+      taskName: task?.name,
+      restarted: restart,
+    });
+    if (this.exceptionHistory.length > 16) this.exceptionHistory.shift();
+    this.#coordinator?.stop('the job is failing over');
     for (const other of this.#tasks) if (other !== task) other.running.cancel();
-    void this.#whenAllTasksEnd(JobStatus.FAILED);
+    if (!restart) {
+      this.#failure = failure;
+      this.logger.error('task failed; failing the job', { jobId: this.jobId, task: task?.name, error: failure.message });
+      this.#transition(JobStatus.FAILING);
+      void this.#whenAllTasksEnd(JobStatus.FAILED);
+      return;
+    }
+    this.#transition(JobStatus.RESTARTING);
+    const delay = this.#restartStrategy.getBackoffTime();
+    this.logger.warn('task failed; restarting the job', {
+      jobId: this.jobId,
+      task: task?.name,
+      error: failure.message,
+      delayMs: delay,
+      restart: this.#numRestarts + 1,
+    });
+    void this.#restartAfter(delay);
+  }
+
+  async #restartAfter(delayMs: number): Promise<void> {
+    await Promise.all(this.#tasks.map((t) => t.running.result));
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (this.#status !== JobStatus.RESTARTING) return; // cancelled meanwhile
+    this.#numRestarts++;
+    this.#attempt++;
+    const latest = this.#coordinator?.latestCompleted;
+    this.#coordinator?.resume();
+    this.#transition(JobStatus.RUNNING);
+    try {
+      this.#deployAttempt(latest);
+    } catch (error) {
+      this.#onFailure(error as Error, undefined);
+    }
   }
 
   /** Once every task has reported, move to `status` (for FINISHED only if no task failed meanwhile). */
   async #whenAllTasksEnd(status: JobStatus, onlyIfRunning = false): Promise<void> {
-    const reports = await Promise.all(this.#tasks.map((t) => t.running.result));
+    const tasks = this.#tasks;
+    const reports = await Promise.all(tasks.map((t) => t.running.result));
+    if (tasks !== this.#tasks) return; // a restart deployed new tasks meanwhile
     if (onlyIfRunning && (this.#status !== JobStatus.RUNNING || reports.some((r) => r.status !== 'FINISHED'))) return;
     if (isGloballyTerminal(this.#status)) return;
+    await this.#coordinator?.shutdown(this.#retainCheckpoints(status));
     this.#transition(status);
     this.#resolveTerminated();
+  }
+
+  /** Whether retained checkpoints outlive the job (Flink's externalized checkpoint cleanup). */
+  #retainCheckpoints(status: JobStatus): boolean {
+    const policy = this.pipeline.configuration.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT);
+    if (status === JobStatus.FINISHED || policy === 'NO_EXTERNALIZED_CHECKPOINTS') return false;
+    if (status === JobStatus.CANCELED) return policy === 'RETAIN_ON_CANCELLATION';
+    return true; // FAILED: both externalized policies keep them
   }
 
   #jobFailure(task: DeployedTask, error: SerializedError, operatorName: string | undefined, original: unknown): Error {
@@ -229,4 +459,55 @@ export class JobMaster {
     this.#status = to;
     this.#statusTimestamps.set(to, this.clock.now());
   }
+}
+
+/** The task-side checkpoint settings of a job, or undefined when it takes no checkpoints. */
+function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointSettings | undefined {
+  if (conf.get(CheckpointingOptions.INTERVAL) <= 0) return undefined;
+  const dir = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+  // As Flink: explicit jobmanager storage keeps state in _metadata (inline, size-limited); else a directory means
+  // file storage; no directory means memory.
+  const explicitJobManager =
+    conf.contains(CheckpointingOptions.CHECKPOINT_STORAGE) && conf.get(CheckpointingOptions.CHECKPOINT_STORAGE) === 'jobmanager';
+  const memory = dir === '' || explicitJobManager;
+  return {
+    aligned: conf.get(CheckpointingOptions.MODE) === 'EXACTLY_ONCE',
+    rootDir: memory ? undefined : join(resolveDirectory(dir), jobId),
+    compression: conf.get(CheckpointingOptions.SNAPSHOT_COMPRESSION),
+    inlineLimitBytes: memory
+      ? conf.get(CheckpointingOptions.JOBMANAGER_MAX_STATE_SIZE)
+      : conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
+    finalCommit: true,
+  };
+}
+
+/** What subtask `subtask` of `vertex` restores from `checkpoint`: per chained operator, its handles. */
+function restoreSpecFor(checkpoint: CompletedCheckpoint, vertex: JobVertex, subtask: number): TaskRestoreSpec {
+  const range = KeyGroupRange.forOperator(vertex.maxParallelism, vertex.parallelism, subtask);
+  const operators: Record<string, OperatorRestoreSpec> = {};
+  for (const op of vertex.operators) {
+    const state = checkpoint.metadata.operators.find((o) => o.operatorId === op.operatorId);
+    if (state === undefined) continue;
+    const keyed = state.subtasks.flatMap((st) =>
+      st.keyed.filter((h) => h.keyGroupRange.endKeyGroup >= range.startKeyGroup && h.keyGroupRange.startKeyGroup <= range.endKeyGroup),
+    );
+    const operatorState = Array.from({ length: state.parallelism }, (_, i) => state.subtasks.find((st) => st.subtaskIndex === i)?.operator);
+    operators[op.operatorId] = { keyed, operatorState };
+  }
+  return { checkpointId: checkpoint.checkpointId, rootDir: checkpoint.rootDir, operators };
+}
+
+/** Flink's checkpoint metrics on the job's JobManager group. */
+function registerCheckpointMetrics(group: MetricGroup, stats: () => CheckpointStatistics | undefined): void {
+  const gauge = (name: string, read: (s: CheckpointStatistics) => number): void => {
+    group.gauge(name, { getValue: () => { const s = stats(); return s === undefined ? 0 : read(s); } });
+  };
+  gauge('numberOfCompletedCheckpoints', (s) => s.numberOfCompletedCheckpoints);
+  gauge('numberOfFailedCheckpoints', (s) => s.numberOfFailedCheckpoints);
+  gauge('numberOfInProgressCheckpoints', (s) => s.numberOfInProgressCheckpoints);
+  gauge('totalNumberOfCheckpoints', (s) => s.numberOfCompletedCheckpoints + s.numberOfFailedCheckpoints + s.numberOfInProgressCheckpoints);
+  gauge('lastCheckpointDuration', (s) => s.lastCheckpointDuration);
+  gauge('lastCheckpointSize', (s) => s.lastCheckpointSize);
+  gauge('lastCompletedCheckpointId', (s) => s.lastCompletedCheckpointId);
+  group.gauge('lastCheckpointExternalPath', { getValue: () => stats()?.lastCheckpointExternalPath ?? 'n/a' });
 }

@@ -8,7 +8,7 @@ import type { StreamGraph } from '../graph/stream-graph.ts';
 import type { ThreadChannels } from './channel-endpoints.ts';
 import { failedOperatorOf } from './failure-annotation.ts';
 import type { TaskSpec } from './protocol.ts';
-import { Task } from './task.ts';
+import { Task, type TaskEventListener } from './task.ts';
 import type { TaskManagerMetrics } from './metrics/task-manager-metrics.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
 
@@ -22,7 +22,7 @@ export class LocalTaskManager implements TaskManager {
     private readonly metrics: TaskManagerMetrics,
   ) {}
 
-  deploy(spec: TaskSpec, graph: StreamGraph, _jobModule: JobModuleRef | undefined): RunningTask {
+  deploy(spec: TaskSpec, graph: StreamGraph, _jobModule: JobModuleRef | undefined, events: TaskEventListener): RunningTask {
     const taskGroup = this.metrics.taskGroup(spec);
     const task = new Task(spec, {
       metrics: taskGroup,
@@ -32,6 +32,7 @@ export class LocalTaskManager implements TaskManager {
       releaseChannels: this.channels.release,
       clock: this.clock,
       logger: this.logger.child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
+      events,
     });
     const result: Promise<TaskReport> = task
       .run()
@@ -40,7 +41,14 @@ export class LocalTaskManager implements TaskManager {
         (error: unknown): TaskReport => ({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error), original: error }),
       )
       .finally(() => taskGroup.close());
-    return { result, cancel: () => task.cancel() };
+    return {
+      result,
+      cancel: () => task.cancel(),
+      triggerCheckpoint: (id, ts, type) => task.triggerCheckpoint(id, ts, type),
+      notifyCheckpointComplete: (id) => task.notifyCheckpointComplete(id),
+      notifyCheckpointAborted: (id) => task.notifyCheckpointAborted(id),
+      finalCommit: () => task.finalCommit(),
+    };
   }
 
   async shutdown(): Promise<void> {

@@ -1,11 +1,13 @@
 // Builds and drives the operators of one subtask's chain: creation, wiring, open, finish, close.
 
 import { CollectSinkMarker } from '../api/data-stream.ts';
+import { withSubtaskIndex } from '../api/functions.ts';
 import { SourceOperator } from '../api/operators/source-operator.ts';
 import {
   OneInputStreamOperator,
   type AbstractStreamOperator,
   type OperatorRestoreState,
+  type OperatorSubtaskStateHandles,
   type Output,
 } from '../api/operators/stream-operator.ts';
 import type { NodePayload } from '../api/transformation.ts';
@@ -36,7 +38,13 @@ import { annotateOperator } from './failure-annotation.ts';
 import type { OutputChannel } from './network/channel.ts';
 import { createChannelSelector } from './network/channel-selector.ts';
 import { RecordWriter } from './network/record-writer.ts';
-import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
+import type { ChannelEndpoint, TaskRestoreSpec, TaskSpec } from './protocol.ts';
+import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts';
+import type { CheckpointBarrier } from '../core/stream-element.ts';
+import { redistributeOperatorState } from '../state/heap-operator-state-backend.ts';
+import type { OperatorStateSnapshot } from '../state/operator-state.ts';
+import type { CheckpointableKeyedStateBackend, SnapshotStorageLocation, StreamStateHandle } from '../state/state-handle.ts';
+import { decodeSnapshot } from '../state/stream-state-io.ts';
 import { StreamingRuntimeContext } from './streaming-runtime-context.ts';
 
 export interface ChainDependencies {
@@ -74,6 +82,8 @@ export class OperatorChain {
   readonly members: ChainMember[] = [];
   /** Operator ids, in `members` order. */
   readonly operatorIds: string[];
+  readonly parallelism: number;
+  readonly subtaskIndex: number;
   readonly writers: RecordWriter<unknown>[] = [];
   readonly head: AbstractStreamOperator<unknown>;
   readonly headName: string;
@@ -86,6 +96,8 @@ export class OperatorChain {
     this.systemMetrics = configuration.get(CoreOptions.SYSTEM_METRICS);
     const byId = new Map<string, ChainMember>();
     this.operatorIds = spec.operators.map((op) => op.operatorId);
+    this.parallelism = spec.parallelism;
+    this.subtaskIndex = spec.subtaskIndex;
 
     for (const op of spec.operators) {
       const node = deps.graph.findByOperatorId(op.operatorId);
@@ -96,7 +108,7 @@ export class OperatorChain {
             `module. Building the job must be deterministic: do not branch on time, randomness or the environment.`,
         );
       }
-      let operator = (node.payload as NodePayload).createOperator();
+      let operator = withSubtaskIndex(spec.subtaskIndex, () => (node.payload as NodePayload).createOperator());
       if (op.isCollect || operator instanceof CollectSinkMarker) operator = new CollectForwarder();
       const member = { name: op.name, operator, io: new OperatorIOMetrics(op.operatorId, op.name) };
       byId.set(op.operatorId, member);
@@ -226,6 +238,77 @@ export class OperatorChain {
     }
   }
 
+  /**
+   * Reads what the task restores from (keyed handles into each keyed backend, operator state redistributed to
+   * this subtask) and returns it per operator for `open`. Operators the checkpoint has no state for start empty
+   * but still count as restored.
+   */
+  async restoreState(
+    restore: TaskRestoreSpec,
+    readFile: (handle: StreamStateHandle) => Promise<Uint8Array>,
+  ): Promise<Map<string, OperatorRestoreState>> {
+    const out = new Map<string, OperatorRestoreState>();
+    for (const [i, member] of this.members.entries()) {
+      const id = this.operatorIds[i]!;
+      const spec = restore.operators[id];
+      let operator: OperatorStateSnapshot | undefined;
+      if (spec !== undefined) {
+        if (spec.keyed.length > 0) {
+          const backend = member.keyedStateBackend as CheckpointableKeyedStateBackend | undefined;
+          if (backend === undefined) {
+            throw new SluiceError(
+              'STATE_INCOMPATIBLE',
+              `operator '${member.name}' has keyed state in checkpoint ${restore.checkpointId} but is not on a keyed stream now`,
+            );
+          }
+          await this.#guard(member, () => backend.restoreFromHandles(spec.keyed, readFile));
+        }
+        if (spec.operatorState.some((h) => h !== undefined)) {
+          const old: (OperatorStateSnapshot | undefined)[] = [];
+          for (const h of spec.operatorState) old.push(h === undefined ? undefined : decodeSnapshot<OperatorStateSnapshot>(await readFile(h), false));
+          operator = redistributeOperatorState(old, this.parallelism)[this.subtaskIndex];
+        }
+      }
+      out.set(id, { keyed: [], operator });
+    }
+    return out;
+  }
+
+  /**
+   * Checkpoint `checkpointId` at this point of the stream: every operator captures its state (head first; user
+   * `snapshotState` may be async), then the barrier goes to every output edge. Returns the writer that stores
+   * the captures and yields the task's acknowledgement.
+   */
+  async snapshotState(
+    barrier: CheckpointBarrier,
+    locationOf: (operatorId: string) => SnapshotStorageLocation,
+  ): Promise<() => Promise<TaskStateSnapshot>> {
+    const writers: [string, () => Promise<OperatorSubtaskStateHandles>][] = [];
+    for (const [i, member] of this.members.entries()) {
+      const id = this.operatorIds[i]!;
+      const writer = await this.#guardValue(member, () => member.operator.snapshotToStorage(barrier.checkpointId, barrier.timestamp, locationOf(id)));
+      writers.push([id, writer]);
+    }
+    this.flushOutputs();
+    for (const writer of this.writers) writer.broadcastEvent(barrier);
+    return async () => {
+      const state: Record<string, OperatorSubtaskStateHandles> = {};
+      for (const [id, write] of writers) {
+        const s = await write();
+        if (s.keyed.length > 0 || s.operator !== undefined) state[id] = s;
+      }
+      return state;
+    };
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    for (const member of this.members) await this.#guard(member, () => member.operator.notifyCheckpointComplete(checkpointId));
+  }
+
+  async notifyCheckpointAborted(checkpointId: number): Promise<void> {
+    for (const member of this.members) await this.#guard(member, () => member.operator.notifyCheckpointAborted(checkpointId));
+  }
+
   /** The keyed state backend of the head operator, when it is keyed; the task sets each record's key in it. */
   get headKeyedStateBackend(): KeyedStateBackend | undefined {
     return this.members[0]!.keyedStateBackend;
@@ -308,6 +391,15 @@ export class OperatorChain {
 
   async drained(): Promise<void> {
     for (const writer of this.writers) await writer.drained();
+  }
+
+  async #guardValue<T>(member: ChainMember, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      annotateOperator(error, member.name);
+      throw error;
+    }
   }
 
   async #guard(member: ChainMember, fn: () => void | Promise<void>): Promise<void> {

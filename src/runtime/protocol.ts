@@ -9,6 +9,9 @@ import type { ChainedOperator } from '../graph/job-graph.ts';
 import type { ShipStrategy } from '../graph/stream-graph.ts';
 import type { MetricSettings } from '../config/metric-options.ts';
 import type { MetricDump } from '../metrics/metric-dump.ts';
+import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts';
+import type { CheckpointType } from '../core/stream-element.ts';
+import type { KeyedStateHandle, StreamStateHandle } from '../state/state-handle.ts';
 
 /** One end of a channel: met by id in the same thread, or a transferred MessagePort across threads. */
 export type ChannelEndpoint =
@@ -32,6 +35,37 @@ export interface InputChannelSpec {
   readonly channel: ChannelEndpoint;
 }
 
+/** How a task takes part in checkpoints (absent: checkpointing is off). */
+export interface TaskCheckpointSettings {
+  /** EXACTLY_ONCE aligns barriers; AT_LEAST_ONCE does not block channels. */
+  readonly aligned: boolean;
+  /** The job's checkpoint directory (`<dir>/<jobId>`), or undefined for JobManager (memory) storage. */
+  readonly rootDir: string | undefined;
+  readonly compression: boolean;
+  readonly inlineLimitBytes: number;
+  /**
+   * At end of input the task waits for the JobManager's final commit (sent once every task reached its end)
+   * before it tells its operators the last checkpoint is complete: two-phase-commit sinks publish then.
+   */
+  readonly finalCommit: boolean;
+}
+
+/** State one operator of the task restores from. */
+export interface OperatorRestoreSpec {
+  /** Keyed handles of the old subtasks whose key groups overlap this subtask's. */
+  readonly keyed: readonly KeyedStateHandle[];
+  /** Operator-state handles of every old subtask, by old subtask index (undefined where it had none). */
+  readonly operatorState: readonly (StreamStateHandle | undefined)[];
+}
+
+/** What a task restores from: a completed checkpoint or savepoint. */
+export interface TaskRestoreSpec {
+  readonly checkpointId: number;
+  /** Resolves the handles' file paths. */
+  readonly rootDir: string | undefined;
+  readonly operators: Readonly<Record<string, OperatorRestoreSpec>>;
+}
+
 /** Everything a TaskManager needs to run one subtask, apart from the user functions it gets by replay. */
 export interface TaskSpec {
   readonly jobId: string;
@@ -49,6 +83,8 @@ export interface TaskSpec {
   readonly collect: { readonly operatorId: string; readonly channel: ChannelEndpoint } | undefined;
   readonly splits: SourceSplit[];
   readonly configuration: Record<string, ConfigValue>;
+  readonly checkpointing?: TaskCheckpointSettings;
+  readonly restore?: TaskRestoreSpec;
 }
 
 /** What the JobManager sends a TaskManager thread to start a subtask. */
@@ -69,7 +105,19 @@ export interface MetricsMessage {
   readonly dumps: MetricDump[];
 }
 
-export type ControlMessage = { readonly type: 'cancel' };
+/** JobManager -> task. */
+export type ControlMessage =
+  | { readonly type: 'cancel' }
+  | { readonly type: 'triggerCheckpoint'; readonly checkpointId: number; readonly timestamp: number; readonly checkpointType: CheckpointType }
+  | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
+  | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }
+  | { readonly type: 'finalCommit' };
+
+/** Task -> JobManager, besides metrics. */
+export type TaskEventMessage =
+  | { readonly kind: 'acknowledgeCheckpoint'; readonly checkpointId: number; readonly state: TaskStateSnapshot }
+  | { readonly kind: 'declineCheckpoint'; readonly checkpointId: number; readonly error: SerializedError }
+  | { readonly kind: 'endOfInput' };
 
 /**
  * How a subtask ended. A thread's last metric dump rides on the result: results and control-port messages do

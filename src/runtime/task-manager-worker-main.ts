@@ -8,12 +8,12 @@ import { ThreadChannels } from './channel-endpoints.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { failedOperatorOf } from './failure-annotation.ts';
 import { replayJobModule } from './job-module.ts';
-import type { ControlMessage, DeployTaskMessage, MetricsMessage, TaskResult } from './protocol.ts';
+import type { ControlMessage, DeployTaskMessage, MetricsMessage, TaskEventMessage, TaskResult } from './protocol.ts';
 import { MetricRegistry } from '../metrics/metric-registry.ts';
 import { dumpMetrics } from '../metrics/metric-dumper.ts';
 import { TaskManagerMetrics } from './metrics/task-manager-metrics.ts';
 import type { MessagePort } from 'node:worker_threads';
-import { Task } from './task.ts';
+import { Task, type TaskEventListener } from './task.ts';
 
 /** This thread's TaskManager state: its channels and the jobs it has rebuilt. */
 const channels = new ThreadChannels();
@@ -74,11 +74,38 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
   let task: Task | undefined;
   let cancelled = false;
   control.on('message', (m: ControlMessage) => {
-    if (m.type === 'cancel') {
-      cancelled = true;
-      task?.cancel();
+    switch (m.type) {
+      case 'cancel':
+        cancelled = true;
+        task?.cancel();
+        break;
+      case 'triggerCheckpoint':
+        if (task === undefined) events.declineCheckpoint(m.checkpointId, new Error('the task is still starting'));
+        else task.triggerCheckpoint(m.checkpointId, m.timestamp, m.checkpointType);
+        break;
+      case 'notifyCheckpointComplete':
+        task?.notifyCheckpointComplete(m.checkpointId);
+        break;
+      case 'notifyCheckpointAborted':
+        task?.notifyCheckpointAborted(m.checkpointId);
+        break;
+      case 'finalCommit':
+        task?.finalCommit();
+        break;
     }
   });
+  const send = (m: TaskEventMessage): void => {
+    try {
+      control.postMessage(m);
+    } catch {
+      // The port closed: the JobManager no longer listens for this task.
+    }
+  };
+  const events: TaskEventListener = {
+    acknowledgeCheckpoint: (checkpointId, state) => send({ kind: 'acknowledgeCheckpoint', checkpointId, state }),
+    declineCheckpoint: (checkpointId, error) => send({ kind: 'declineCheckpoint', checkpointId, error: serializeError(error) }),
+    endOfInput: () => send({ kind: 'endOfInput' }),
+  };
   const taskGroup = threadMetrics(message).taskGroup(spec);
   trackPort(control);
   try {
@@ -91,6 +118,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
       releaseChannels: channels.release,
       clock: systemClock,
       logger: logger.child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
+      events,
     });
     if (cancelled) task.cancel();
     const status = await task.run();

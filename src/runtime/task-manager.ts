@@ -3,6 +3,8 @@
 import type { JobModuleRef } from '../api/executor.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import type { TaskResult, TaskSpec } from './protocol.ts';
+import type { CheckpointType } from '../core/stream-element.ts';
+import type { TaskEventListener } from './task.ts';
 
 /** A task's result; in-process tasks also hand back the original error object. */
 export type TaskReport = TaskResult & { readonly original?: unknown };
@@ -10,6 +12,10 @@ export type TaskReport = TaskResult & { readonly original?: unknown };
 export interface RunningTask {
   readonly result: Promise<TaskReport>;
   cancel(): void;
+  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType): void;
+  notifyCheckpointComplete(checkpointId: number): void;
+  notifyCheckpointAborted(checkpointId: number): void;
+  finalCommit(): void;
 }
 
 export interface TaskManager {
@@ -19,6 +25,6 @@ export interface TaskManager {
    * Starts a subtask. `graph` is the client's stream graph (used by in-process TaskManagers); threads rebuild
    * their own from `jobModule`.
    */
-  deploy(spec: TaskSpec, graph: StreamGraph, jobModule: JobModuleRef | undefined): RunningTask;
+  deploy(spec: TaskSpec, graph: StreamGraph, jobModule: JobModuleRef | undefined, events: TaskEventListener): RunningTask;
   shutdown(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { Configuration } from '../config/configuration.ts';
 import { CoreOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
-import { NO_TIMESTAMP } from '../core/stream-element.ts';
+import { NO_TIMESTAMP, type CheckpointBarrier, type CheckpointType } from '../core/stream-element.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import { annotateOperator } from './failure-annotation.ts';
 import type { InputChannel, OutputChannel } from './network/channel.ts';
@@ -27,6 +27,10 @@ import type { Cancellable, ProcessingTimeService } from '../state/processing-tim
 import { SystemProcessingTimeService } from '../state/system-processing-time-service.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import { StatusWatermarkValve } from './status-watermark-valve.ts';
+import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.ts';
+import { Signal } from './network/channel.ts';
+import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts';
+import { readStreamStateHandle } from '../state/stream-state-io.ts';
 
 /** How long a task may keep its thread before it lets timers, messages and other tasks run. */
 const MAX_SLICE_MS = 5;
@@ -42,7 +46,20 @@ export interface TaskEnvironment {
   readonly metrics: TaskMetricGroup;
   /** Processing time for timers; default: wall-clock timers from `clock`. Tests pass a manual one. */
   readonly processingTimeService?: ProcessingTimeService;
+  /** Where the task reports checkpoint acknowledgements and its end of input (to the JobManager). */
+  readonly events?: TaskEventListener;
 }
+
+/** What a task tells the JobManager besides its result. */
+export interface TaskEventListener {
+  acknowledgeCheckpoint(checkpointId: number, state: TaskStateSnapshot): void;
+  declineCheckpoint(checkpointId: number, error: unknown): void;
+  /** The task finished its input and waits for the final commit (checkpointing on). */
+  endOfInput(): void;
+}
+
+/** The checkpoint id of the final commit at the end of a bounded job: every pending commit is published. */
+export const FINAL_CHECKPOINT_ID = Number.MAX_SAFE_INTEGER;
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
 
@@ -55,6 +72,13 @@ export class Task {
   /** False once the chain has finished or failed: late processing-time callbacks are then dropped. */
   #running = false;
   #wakeOnCancel: (() => void) | undefined;
+  /** Actions from the JobManager (checkpoint triggers and notifications), run by the task between batches. */
+  readonly #mailbox: (() => Promise<void>)[] = [];
+  readonly #mail = new Signal();
+  #finalCommit: (() => void) | undefined;
+  #finalCommitted = false;
+  /** Time the last barrier alignment took (ms), for the checkpointAlignmentTime metric. */
+  lastAlignmentMs = 0;
   readonly #cancelledPromise: Promise<void>;
   readonly #bufferTimeout: number;
   readonly #watermarkInterval: number;
@@ -88,6 +112,81 @@ export class Task {
   cancel(): void {
     this.#cancelled = true;
     this.#wakeOnCancel?.();
+  }
+
+  /** JobManager: a source task snapshots and emits barrier `checkpointId` at its next batch boundary. */
+  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType): void {
+    const barrier: CheckpointBarrier = {
+      kind: 'barrier',
+      checkpointId,
+      timestamp,
+      checkpointType,
+      unaligned: !(this.spec.checkpointing?.aligned ?? true),
+    };
+    this.#post(async () => {
+      if (this.chain === undefined || !this.#running) {
+        this.env.events?.declineCheckpoint(checkpointId, new Error(`task ${this.name} is not running`));
+        return;
+      }
+      await this.#performCheckpoint(this.chain, barrier);
+    });
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.#post(async () => {
+      if (this.#running) await this.chain?.notifyCheckpointComplete(checkpointId);
+    });
+  }
+
+  notifyCheckpointAborted(checkpointId: number): void {
+    this.#post(async () => {
+      if (this.#running) await this.chain?.notifyCheckpointAborted(checkpointId);
+    });
+  }
+
+  /** JobManager: every task reached its end of input; publish what the last checkpoint staged. */
+  finalCommit(): void {
+    this.#finalCommitted = true;
+    this.#finalCommit?.();
+  }
+
+  #post(action: () => Promise<void>): void {
+    this.#mailbox.push(action);
+    this.#mail.notify();
+  }
+
+  async #processMail(): Promise<void> {
+    while (this.#mailbox.length > 0 && !this.#cancelled) await this.#mailbox.shift()!();
+  }
+
+  /** Snapshots the chain at a barrier, forwards the barrier, and acknowledges once the snapshot is written. */
+  async #performCheckpoint(chain: OperatorChain, barrier: CheckpointBarrier): Promise<void> {
+    const settings = this.spec.checkpointing;
+    const events = this.env.events;
+    if (settings === undefined || events === undefined) return;
+    const id = barrier.checkpointId;
+    let write: () => Promise<TaskStateSnapshot>;
+    try {
+      write = await chain.snapshotState(barrier, (operatorId) => ({
+        checkpointId: id,
+        rootDir: settings.rootDir,
+        exclusiveDir: `chk-${id}`,
+        sharedDir: 'shared',
+        taskOwnedDir: 'taskowned',
+        compression: settings.compression,
+        inlineLimitBytes: settings.inlineLimitBytes,
+        filePrefix: `${operatorId}-${this.spec.subtaskIndex}-${this.spec.attemptNumber}`,
+      }));
+    } catch (error) {
+      // The capture itself failed (user snapshotState threw): that fails the task, as in Flink.
+      events.declineCheckpoint(id, error);
+      throw error;
+    }
+    // The writing runs off the task's loop; a failure declines the checkpoint but the task goes on.
+    write().then(
+      (state) => events.acknowledgeCheckpoint(id, state),
+      (error: unknown) => events.declineCheckpoint(id, error),
+    );
   }
 
   async run(): Promise<TaskOutcome> {
@@ -139,7 +238,10 @@ export class Task {
         });
       }
       this.#running = true;
-      await chain.open();
+      const restore = this.spec.restore;
+      const restored =
+        restore === undefined ? undefined : await chain.restoreState(restore, (h) => readStreamStateHandle(restore.rootDir, h));
+      await chain.open(restored);
       this.#lastFlush = this.env.clock.relativeTime();
       if (chain.head instanceof SourceOperator) await this.#runSource(chain, chain.head);
       else await this.#runInputs(chain, gate);
@@ -150,6 +252,14 @@ export class Task {
       this.#running = false;
       await this.#race(chain.drained());
       this.#throwAsyncFailure();
+      if (this.spec.checkpointing?.finalCommit === true && this.env.events !== undefined && !this.#cancelled) {
+        // Exactly-once at the end of a bounded job: publish only once every task is done, so a failure
+        // elsewhere (and the restart from the last checkpoint) cannot duplicate what this task published.
+        this.env.events.endOfInput();
+        if (!this.#finalCommitted) await this.#race(new Promise<void>((resolve) => (this.#finalCommit = resolve)));
+        if (this.#cancelled) return 'CANCELED';
+        await chain.notifyCheckpointComplete(FINAL_CHECKPOINT_ID);
+      }
       finished = !this.#cancelled;
       return finished ? 'FINISHED' : 'CANCELED';
     } finally {
@@ -172,6 +282,7 @@ export class Task {
     let nextLatencyMarker = clock.relativeTime() + latencyInterval;
     let sliceStart = clock.relativeTime();
     while (!this.#cancelled) {
+      if (this.#mailbox.length > 0) await this.#processMail();
       let status;
       try {
         status = source.emitNext();
@@ -179,7 +290,11 @@ export class Task {
         annotateOperator(error, chain.headName);
         throw error;
       }
-      if (status === 'END_OF_INPUT') return;
+      if (status === 'END_OF_INPUT') {
+        // Checkpoints triggered up to here are still taken (the state at the end of input is consistent).
+        await this.#processMail();
+        return;
+      }
       const now = clock.relativeTime();
       if (interval > 0 && now >= nextWatermark) {
         source.emitPeriodicWatermark();
@@ -231,7 +346,24 @@ export class Task {
     const valveOf = (c: number): StatusWatermarkValve => valves.get(inputOfChannel[c]!)!.valve;
     let sliceStart = clock.relativeTime();
 
+    const barriers = new CheckpointBarrierHandler(
+      gate.channels.length,
+      this.spec.checkpointing?.aligned ?? true,
+      {
+        block: (c) => gate.block(c),
+        unblockAll: () => gate.unblockAll(),
+        triggerCheckpoint: (barrier, alignmentMs) => {
+          this.lastAlignmentMs = alignmentMs;
+          pendingCheckpoint = barrier;
+        },
+        abortCheckpoint: () => {},
+      },
+      () => clock.relativeTime(),
+    );
+    let pendingCheckpoint: CheckpointBarrier | undefined;
+
     while (!this.#cancelled) {
+      if (this.#mailbox.length > 0) await this.#processMail();
       const item = gate.poll();
       if (item === undefined) {
         if (gate.isFinished) return;
@@ -279,15 +411,21 @@ export class Task {
             gate.channels[c]!.close();
             // A finished channel holds back no watermark.
             valveOf(c).endOfChannel(localIndex[c]!);
+            barriers.endOfChannel(c);
             break;
           }
           case 'barrier':
-            // Checkpoint barriers are handled once checkpointing lands; until then they pass unaligned.
+            barriers.processBarrier(item, gate.lastChannel);
             break;
         }
       } catch (error) {
         annotateOperator(error, chain.headName);
         throw error;
+      }
+      if (pendingCheckpoint !== undefined) {
+        const barrier = pendingCheckpoint;
+        pendingCheckpoint = undefined;
+        await this.#performCheckpoint(chain, barrier);
       }
       const now = clock.relativeTime();
       this.#flushIfDue(chain, now);
@@ -376,11 +514,13 @@ export class Task {
     if (kind === 'backpressure') this.time.backPressured = true;
     let timer: NodeJS.Timeout | undefined;
     try {
+      // A task waiting for input or credit also wakes for mail (a checkpoint trigger must not wait for data).
+      const waits = kind === undefined ? [promise, this.#cancelledPromise] : [promise, this.#cancelledPromise, this.#mail.wait()];
       if (timeoutMs === undefined) {
-        await Promise.race([promise, this.#cancelledPromise]);
+        await Promise.race(waits);
       } else {
         const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-        await Promise.race([promise, this.#cancelledPromise, timeout]);
+        await Promise.race([...waits, timeout]);
       }
     } finally {
       clearTimeout(timer);
@@ -401,9 +541,20 @@ function watermarkTarget(
   io: { inputWatermark: number },
 ): { emitWatermark(ts: number): void; emitWatermarkStatus(idle: boolean): void } {
   if (head instanceof TwoInputStreamOperator) {
+    // The operator combines its two inputs' watermarks (an idle input left out): the metric shows the combination.
+    const counted = (call: () => void): void => {
+      call();
+      io.inputWatermark = head.combinedInputWatermark;
+    };
     return input === 1
-      ? { emitWatermark: (ts) => head.processWatermark1(ts), emitWatermarkStatus: (idle) => head.processWatermarkStatus1(idle) }
-      : { emitWatermark: (ts) => head.processWatermark2(ts), emitWatermarkStatus: (idle) => head.processWatermarkStatus2(idle) };
+      ? {
+          emitWatermark: (ts) => counted(() => head.processWatermark1(ts)),
+          emitWatermarkStatus: (idle) => counted(() => head.processWatermarkStatus1(idle)),
+        }
+      : {
+          emitWatermark: (ts) => counted(() => head.processWatermark2(ts)),
+          emitWatermarkStatus: (idle) => counted(() => head.processWatermarkStatus2(idle)),
+        };
   }
   return {
     emitWatermark: (ts) => {

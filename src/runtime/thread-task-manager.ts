@@ -5,7 +5,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JobModuleRef } from '../api/executor.ts';
-import { SluiceError, serializeError } from '../core/errors.ts';
+import { SluiceError, deserializeError, serializeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import {
@@ -13,12 +13,14 @@ import {
   type ControlMessage,
   type DeployTaskMessage,
   type MetricsMessage,
+  type TaskEventMessage,
   type TaskResult,
   type TaskSpec,
 } from './protocol.ts';
 import type { MetricSettings } from '../config/metric-options.ts';
 import type { RemoteMetrics } from '../metrics/remote-metrics.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
+import type { TaskEventListener } from './task.ts';
 
 const WORKER_URL = new URL('./task-manager-worker.mjs', import.meta.url).href;
 
@@ -44,13 +46,26 @@ export class ThreadTaskManager implements TaskManager {
     });
   }
 
-  deploy(spec: TaskSpec, _graph: StreamGraph, jobModule: JobModuleRef | undefined): RunningTask {
+  deploy(spec: TaskSpec, _graph: StreamGraph, jobModule: JobModuleRef | undefined, events: TaskEventListener): RunningTask {
     if (jobModule === undefined) {
       throw new SluiceError('JOB_MODULE_REQUIRED', 'a worker-thread TaskManager needs the job module to rebuild the job');
     }
     const control = new MessageChannel();
-    control.port1.on('message', (m: MetricsMessage) => {
-      if (m.kind === 'metrics') this.remoteMetrics.applyDumps(m.source, m.dumps);
+    control.port1.on('message', (m: MetricsMessage | TaskEventMessage) => {
+      switch (m.kind) {
+        case 'metrics':
+          this.remoteMetrics.applyDumps(m.source, m.dumps);
+          break;
+        case 'acknowledgeCheckpoint':
+          events.acknowledgeCheckpoint(m.checkpointId, m.state);
+          break;
+        case 'declineCheckpoint':
+          events.declineCheckpoint(m.checkpointId, deserializeError(m.error));
+          break;
+        case 'endOfInput':
+          events.endOfInput();
+          break;
+      }
     });
     const message: DeployTaskMessage = {
       task: spec,
@@ -77,9 +92,19 @@ export class ThreadTaskManager implements TaskManager {
       };
     });
     void result.finally(() => control.port1.close());
+    let open = true;
+    void result.finally(() => (open = false));
+    const send = (m: ControlMessage): void => {
+      if (open) control.port1.postMessage(m);
+    };
     return {
       result,
-      cancel: () => control.port1.postMessage({ type: 'cancel' } satisfies ControlMessage),
+      cancel: () => send({ type: 'cancel' }),
+      triggerCheckpoint: (checkpointId, timestamp, checkpointType) =>
+        send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType }),
+      notifyCheckpointComplete: (checkpointId) => send({ type: 'notifyCheckpointComplete', checkpointId }),
+      notifyCheckpointAborted: (checkpointId) => send({ type: 'notifyCheckpointAborted', checkpointId }),
+      finalCommit: () => send({ type: 'finalCommit' }),
     };
   }
 

@@ -112,9 +112,9 @@ function checkMode(name: string, had: OperatorStateDistributionMode, wants: Oper
 
 /**
  * Spreads the operator state of the old subtasks over `newParallelism` new ones (Flink's
- * RoundRobinOperatorStateRepartitioner): an even-split list's elements, concatenated in old-subtask order, are
- * cut into `newParallelism` contiguous parts whose sizes differ by at most one; a union list goes whole to every
- * new subtask. Result `i` is what new subtask `i` restores (undefined when there is nothing for it).
+ * RoundRobinOperatorStateRepartitioner): at the same parallelism every subtask keeps its own even-split lists;
+ * at another, an even-split list's elements, concatenated in old-subtask order, are cut into `newParallelism`
+ * contiguous parts whose sizes differ by at most one. A union list goes whole to every new subtask. Result `i` is what new subtask `i` restores (undefined when there is nothing for it).
  */
 export function redistributeOperatorState(
   old: readonly (OperatorStateSnapshot | undefined)[],
@@ -142,9 +142,18 @@ export function redistributeOperatorState(
   }
   if (byName.size === 0) return Array.from({ length: newParallelism }, () => undefined);
   const result: OperatorListStateSnapshot[][] = Array.from({ length: newParallelism }, () => []);
+  // Same parallelism: every subtask keeps its own even-split lists (Flink keeps the old assignment then).
+  const keep = old.length === newParallelism;
   for (const [name, { mode, elements }] of byName) {
     if (mode === 'UNION') {
       for (const states of result) states.push({ name, mode, elements });
+      continue;
+    }
+    if (keep) {
+      old.forEach((snapshot, i) => {
+        const own = snapshot?.states.find((st) => st.name === name);
+        result[i]!.push({ name, mode, elements: own === undefined ? [] : [...own.elements] });
+      });
       continue;
     }
     const base = Math.floor(elements.length / newParallelism);

@@ -94,3 +94,16 @@ export function isCheckpointedFunction(fn: unknown): fn is CheckpointedFunction 
     typeof (fn as CheckpointedFunction).snapshotState === 'function'
   );
 }
+
+/**
+ * Told when a checkpoint completed (Flink's `CheckpointListener`): the moment a two-phase-commit function
+ * publishes what it staged for that checkpoint. `notifyCheckpointAborted` is optional.
+ */
+export interface CheckpointListener {
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
+}
+
+export function isCheckpointListener(fn: unknown): fn is CheckpointListener {
+  return typeof fn === 'object' && fn !== null && typeof (fn as CheckpointListener).notifyCheckpointComplete === 'function';
+}

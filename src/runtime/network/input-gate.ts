@@ -6,6 +6,8 @@ import { Signal, type InputChannel } from './channel.ts';
 export class InputGate {
   readonly #data = new Signal();
   readonly #ended: boolean[];
+  /** Channels held back by barrier alignment: not polled until unblocked. */
+  readonly #blocked: boolean[];
   #endedCount = 0;
   #next = 0;
   /** Index of the channel the last polled item came from. */
@@ -17,6 +19,7 @@ export class InputGate {
     readonly inputIndexes: readonly number[],
   ) {
     this.#ended = channels.map(() => false);
+    this.#blocked = channels.map(() => false);
     const notify = (): void => {
       if (this.#data.waiting) this.#data.notify();
     };
@@ -29,7 +32,7 @@ export class InputGate {
     for (let i = 0; i < n; i++) {
       const c = this.#next;
       this.#next = c + 1 === n ? 0 : c + 1;
-      if (this.#ended[c]) continue;
+      if (this.#ended[c] || this.#blocked[c]) continue;
       const item = this.channels[c]!.poll();
       if (item !== undefined) {
         this.lastChannel = c;
@@ -42,6 +45,17 @@ export class InputGate {
   /** Resolves when a channel may have data. Poll again after it. */
   available(): Promise<void> {
     return this.#data.wait();
+  }
+
+  /** Stops polling `channel` (it delivered a barrier the others have not yet). */
+  block(channel: number): void {
+    this.#blocked[channel] = true;
+  }
+
+  /** Polls every channel again; wakes a waiting task if a blocked channel holds data. */
+  unblockAll(): void {
+    this.#blocked.fill(false);
+    if (this.#data.waiting && this.channels.some((c) => c.queued > 0)) this.#data.notify();
   }
 
   markEnded(channel: number): void {

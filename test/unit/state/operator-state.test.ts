@@ -53,6 +53,11 @@ describe('redistributeOperatorState', () => {
     expect(parts.map((p) => p!.states[0]!.elements)).toEqual([[1, 2], [3, 4], [5]]);
   });
 
+  it('keeps each subtask its own even-split list when the parallelism is unchanged', () => {
+    const parts = redistributeOperatorState([backendWith([1, 2, 3]), backendWith([4])], 2);
+    expect(parts.map((p) => p!.states[0]!.elements)).toEqual([[1, 2, 3], [4]]);
+  });
+
   it('gives every new subtask all elements of a union list', () => {
     const parts = redistributeOperatorState([backendWith([1], true), backendWith([2], true)], 3);
     expect(parts.map((p) => p!.states[0]!.elements)).toEqual([[1, 2], [1, 2], [1, 2]]);
@@ -64,8 +69,10 @@ describe('redistributeOperatorState', () => {
         const parts = redistributeOperatorState(old.map((values) => backendWith(values)), n);
         const all = parts.flatMap((p) => (p === undefined ? [] : [...p.states[0]!.elements]));
         expect(all).toEqual(old.flat());
+        // At the same parallelism every subtask keeps its own list; otherwise sizes are balanced.
         const sizes = parts.map((p) => p?.states[0]?.elements.length ?? 0);
-        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        if (old.length === n) expect(sizes).toEqual(old.map((o) => o.length));
+        else expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }),
     );
   });
