@@ -39,8 +39,11 @@ export interface CheckpointCoordinatorSettings {
 
 /** What the coordinator needs of the JobMaster and of time. */
 export interface CheckpointCoordinatorContext {
-  /** Asks the source tasks to snapshot and emit barrier `checkpointId`. */
-  triggerSources(checkpointId: number, timestamp: number, type: SnapshotType): void;
+  /**
+   * Asks the source tasks to snapshot and emit barrier `checkpointId`; for the final checkpoint (`final`: every
+   * task is at its end of input) every task snapshots itself.
+   */
+  triggerSources(checkpointId: number, timestamp: number, type: SnapshotType, final: boolean): void;
   notifyComplete(checkpointId: number): void;
   notifyAborted(checkpointId: number): void;
   /** Checkpoints failed more often in a row than tolerated: fail the job over. */
@@ -177,14 +180,26 @@ export class CheckpointCoordinator {
    * when it is declined, expires or cannot start.
    */
   async triggerCheckpoint(type: SnapshotType = 'CHECKPOINT'): Promise<CompletedCheckpoint> {
+    return this.#trigger(type, false);
+  }
+
+  /**
+   * The last checkpoint of a bounded job, taken once every task reached its end of input (its tasks finish when it
+   * completes). A failure after it restores from it: nothing is replayed and staged output is committed again.
+   */
+  async triggerFinalCheckpoint(): Promise<CompletedCheckpoint> {
+    return this.#trigger('CHECKPOINT', true);
+  }
+
+  async #trigger(type: SnapshotType, final: boolean): Promise<CompletedCheckpoint> {
     if (this.#stopped) throw new SluiceError('ILLEGAL_STATE', 'checkpointing has stopped: the job is not running');
-    if (this.#tasksFinished) {
+    if (this.#tasksFinished && !final) {
       throw new SluiceError('ILLEGAL_STATE', `cannot take a ${type.toLowerCase()}: some tasks of the job already finished`);
     }
     const id = this.#nextId++;
     const timestamp = this.context.now();
     await this.storage.initializeCheckpoint(id);
-    if (this.#stopped || this.#tasksFinished) {
+    if (this.#stopped || (this.#tasksFinished && !final)) {
       // The job ended or a task finished while the directory was made.
       this.#track(this.storage.discard(id));
       throw new SluiceError('ILLEGAL_STATE', `checkpoint ${id} not started: the job is no longer running every task`);
@@ -203,7 +218,7 @@ export class CheckpointCoordinator {
       };
       this.#pending.set(id, pending);
       this.stats.numberOfInProgressCheckpoints = this.#pending.size;
-      this.context.triggerSources(id, timestamp, type);
+      this.context.triggerSources(id, timestamp, type, final);
     });
   }
 

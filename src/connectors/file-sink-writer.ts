@@ -36,6 +36,11 @@ export interface FileSinkWriterOptions<T> {
   readonly rollingPolicy: RollingPolicy;
   readonly outputFileConfig: OutputFileConfig;
   readonly clock: Clock;
+  /**
+   * Two-phase commit (the job checkpoints): finished parts stay hidden until `FileSink.commit` publishes the
+   * committables `prepareCommit` handed over; else a part is published as soon as it is finished.
+   */
+  readonly twoPhase?: boolean;
 }
 
 /** The part file being written. */
@@ -52,10 +57,14 @@ interface InProgressPart extends PartFileInfo {
 /**
  * Writes the records of one subtask. `write` encodes into a 64 KiB buffer and writes it with `fs.writeSync` when
  * full, on roll and on flush. Finishing is split in two steps, `prepareCommit` (close parts, hand them over) and
- * `commit` (rename them visible); today a roll and the end of input run both at once, and a checkpoint-driven
- * two-phase commit can later run them at a checkpoint and at its completion.
+ * `commit` (rename them visible). Without checkpoints a roll and the end of input run both at once; with them
+ * (`twoPhase`) `prepareCommit` runs at each checkpoint and the sink commits when the checkpoint completes.
+ *
+ * A part file cannot be resumed after a failure, so with checkpoints the part in progress always rolls at a
+ * checkpoint (Flink's OnCheckpointRollingPolicy): everything written before a completed checkpoint is in a part
+ * that checkpoint commits, and what came after is replayed into new parts.
  */
-export class FileSinkWriter<T> implements SinkWriter<T> {
+export class FileSinkWriter<T> implements SinkWriter<T, PendingFile> {
   readonly #options: FileSinkWriterOptions<T>;
   readonly #buffer = Buffer.allocUnsafe(FILE_SINK_BUFFER_SIZE);
   #buffered = 0;
@@ -113,22 +122,24 @@ export class FileSinkWriter<T> implements SinkWriter<T> {
     part.lastUpdateTime = now;
   }
 
-  /** Writes the buffer out; at the end of input also finishes the part, making it visible. */
+  /**
+   * Writes the buffer out; at the end of input also finishes the part (made visible at once without two-phase
+   * commit, handed to the next `prepareCommit` with it).
+   */
   flush(endOfInput: boolean): void {
     if (this.#closed) return;
     this.#writeBuffer();
-    if (endOfInput) this.commit(this.prepareCommit(true));
+    if (!endOfInput) return;
+    if (this.#part !== undefined) this.#closePart();
+    if (!this.#options.twoPhase) this.commit(this.prepareCommit());
   }
 
   /**
-   * Phase one of finishing: closes the in-progress part when `endOfInput` (or when the rolling policy rolls on
-   * checkpoints) and returns every closed part not handed over yet, still hidden.
+   * Phase one of finishing: closes the part in progress (a checkpoint, or the end of input) and returns every
+   * closed part not handed over yet, still hidden.
    */
-  prepareCommit(endOfInput: boolean): PendingFile[] {
-    const part = this.#part;
-    if (part !== undefined && (endOfInput || this.#options.rollingPolicy.shouldRollOnCheckpoint(part))) {
-      this.#closePart();
-    }
+  prepareCommit(): PendingFile[] {
+    if (this.#part !== undefined) this.#closePart();
     const pending = this.#closedParts;
     this.#closedParts = [];
     return pending;
@@ -139,14 +150,7 @@ export class FileSinkWriter<T> implements SinkWriter<T> {
    * repeated after recovery) is skipped.
    */
   commit(files: readonly PendingFile[]): void {
-    for (const file of files) {
-      try {
-        fs.renameSync(file.inProgressPath, file.finalPath);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(file.finalPath)) continue;
-        throw error;
-      }
-    }
+    commitPendingFiles(files);
   }
 
   /** Writes out the buffer and closes the file; a part not finished stays hidden. */
@@ -198,8 +202,8 @@ export class FileSinkWriter<T> implements SinkWriter<T> {
 
   #roll(): void {
     this.#closePart();
-    // Until checkpoints drive a two-phase commit, a rolled part is finished at once.
-    this.commit(this.prepareCommit(false));
+    // Without checkpoints a rolled part is finished at once; with them, at the next checkpoint's completion.
+    if (!this.#options.twoPhase) this.commit(this.prepareCommit());
   }
 
   #writeBuffer(part: InProgressPart | undefined = this.#part): void {
@@ -230,4 +234,16 @@ function nextPartIndex(directory: string, config: OutputFileConfig, subtaskIndex
     if (Number.isSafeInteger(n) && n >= next) next = n + 1;
   }
   return next;
+}
+
+/** Renames each pending file to its visible name; a file already renamed (a repeated commit) is skipped. */
+export function commitPendingFiles(files: readonly PendingFile[]): void {
+  for (const file of files) {
+    try {
+      fs.renameSync(file.inProgressPath, file.finalPath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(file.finalPath)) continue;
+      throw error;
+    }
+  }
 }

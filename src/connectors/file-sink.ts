@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { IllegalArgumentError } from '../core/errors.ts';
 import type { Sink, WriterInitContext } from '../api/sink.ts';
 import { formatRecord } from '../api/sinks/print-sink.ts';
-import { FileSinkWriter } from './file-sink-writer.ts';
+import { commitPendingFiles, FileSinkWriter, type PendingFile } from './file-sink-writer.ts';
 import { OutputFileConfig } from './output-file-config.ts';
 import { DefaultRollingPolicy, type RollingPolicy } from './rolling-policy.ts';
 
@@ -32,7 +32,8 @@ export function defaultEncoder(value: unknown): string {
  * A sink that writes one line per record into part files in a directory. Subtask i writes
  * `<prefix>-<i>-<n><suffix>` (default `part-<i>-<n>`); the part being written is hidden as
  * `.<prefix>-<i>-<n><suffix>.inprogress` and becomes visible when it rolls (rolling policy) or at the end of the
- * input. A writer closed before the end of its input leaves its part hidden. Numbering continues after the
+ * input — or, when the job checkpoints, when the checkpoint after it completes (exactly-once: two-phase commit).
+ * A writer closed before the end of its input leaves its part hidden. Numbering continues after the
  * highest `n` already in the directory, so a re-run never overwrites a file.
  *
  * @example
@@ -43,7 +44,7 @@ export function defaultEncoder(value: unknown): string {
  *     .build(),
  * );
  */
-export class FileSink<T> implements Sink<T> {
+export class FileSink<T> implements Sink<T, PendingFile> {
   private constructor(
     readonly directory: string,
     readonly encoder: Encoder<T>,
@@ -74,7 +75,13 @@ export class FileSink<T> implements Sink<T> {
       rollingPolicy: this.rollingPolicy,
       outputFileConfig: this.outputFileConfig,
       clock: context.clock,
+      twoPhase: context.checkpointing,
     });
+  }
+
+  /** Publishes pending part files (renames them visible); idempotent, as a restore commits again. */
+  commit(files: readonly PendingFile[]): void {
+    commitPendingFiles(files);
   }
 }
 

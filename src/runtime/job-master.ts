@@ -243,8 +243,8 @@ export class JobMaster {
       },
       storage,
       {
-        triggerSources: (id, ts, type) => {
-          for (const t of this.#tasks) if (t.isSource) t.running.triggerCheckpoint(id, ts, type);
+        triggerSources: (id, ts, type, final) => {
+          for (const t of this.#tasks) if (final || t.isSource) t.running.triggerCheckpoint(id, ts, type);
         },
         notifyComplete: (id) => {
           for (const t of this.#tasks) t.running.notifyCheckpointComplete(id);
@@ -326,10 +326,16 @@ export class JobMaster {
 
   /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */
   #onEndOfInput(): void {
-    this.#coordinator?.taskFinished();
+    const coordinator = this.#coordinator;
+    if (coordinator === undefined) return;
+    coordinator.taskFinished();
     this.#atEndOfInput++;
     if (this.#atEndOfInput === this.#tasks.length && this.#status === JobStatus.RUNNING) {
-      for (const t of this.#tasks) t.running.finalCommit();
+      // Every task is at its end: checkpoint them all one last time; they finish once it is complete.
+      const attempt = this.#attempt;
+      coordinator.triggerFinalCheckpoint().catch((error: unknown) => {
+        if (this.#attempt === attempt) this.#onFailure(error as Error, undefined);
+      });
     }
   }
 
@@ -477,7 +483,7 @@ function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointS
     inlineLimitBytes: memory
       ? conf.get(CheckpointingOptions.JOBMANAGER_MAX_STATE_SIZE)
       : conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
-    finalCommit: true,
+    finalCheckpoint: true,
   };
 }
 

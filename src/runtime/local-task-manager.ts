@@ -47,7 +47,6 @@ export class LocalTaskManager implements TaskManager {
       triggerCheckpoint: (id, ts, type) => task.triggerCheckpoint(id, ts, type),
       notifyCheckpointComplete: (id) => task.notifyCheckpointComplete(id),
       notifyCheckpointAborted: (id) => task.notifyCheckpointAborted(id),
-      finalCommit: () => task.finalCommit(),
     };
   }
 

@@ -281,6 +281,7 @@ export class OperatorChain {
    */
   async snapshotState(
     barrier: CheckpointBarrier,
+    forwardBarrier: boolean,
     locationOf: (operatorId: string) => SnapshotStorageLocation,
   ): Promise<() => Promise<TaskStateSnapshot>> {
     const writers: [string, () => Promise<OperatorSubtaskStateHandles>][] = [];
@@ -289,8 +290,10 @@ export class OperatorChain {
       const writer = await this.#guardValue(member, () => member.operator.snapshotToStorage(barrier.checkpointId, barrier.timestamp, locationOf(id)));
       writers.push([id, writer]);
     }
-    this.flushOutputs();
-    for (const writer of this.writers) writer.broadcastEvent(barrier);
+    if (forwardBarrier) {
+      this.flushOutputs();
+      for (const writer of this.writers) writer.broadcastEvent(barrier);
+    }
     return async () => {
       const state: Record<string, OperatorSubtaskStateHandles> = {};
       for (const [id, write] of writers) {

@@ -44,10 +44,11 @@ export interface TaskCheckpointSettings {
   readonly compression: boolean;
   readonly inlineLimitBytes: number;
   /**
-   * At end of input the task waits for the JobManager's final commit (sent once every task reached its end)
-   * before it tells its operators the last checkpoint is complete: two-phase-commit sinks publish then.
+   * At end of input the task waits for the final checkpoint: once every task reached its end, the JobManager
+   * checkpoints them all (no barriers: nothing flows any more) and the task finishes when that checkpoint is
+   * complete, so two-phase-commit sinks publish their last output exactly once even if something fails after.
    */
-  readonly finalCommit: boolean;
+  readonly finalCheckpoint: boolean;
 }
 
 /** State one operator of the task restores from. */
@@ -110,8 +111,7 @@ export type ControlMessage =
   | { readonly type: 'cancel' }
   | { readonly type: 'triggerCheckpoint'; readonly checkpointId: number; readonly timestamp: number; readonly checkpointType: CheckpointType }
   | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
-  | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }
-  | { readonly type: 'finalCommit' };
+  | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number };
 
 /** Task -> JobManager, besides metrics. */
 export type TaskEventMessage =

@@ -89,9 +89,6 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
       case 'notifyCheckpointAborted':
         task?.notifyCheckpointAborted(m.checkpointId);
         break;
-      case 'finalCommit':
-        task?.finalCommit();
-        break;
     }
   });
   const send = (m: TaskEventMessage): void => {

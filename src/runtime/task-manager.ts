@@ -15,7 +15,6 @@ export interface RunningTask {
   triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType): void;
   notifyCheckpointComplete(checkpointId: number): void;
   notifyCheckpointAborted(checkpointId: number): void;
-  finalCommit(): void;
 }
 
 export interface TaskManager {

@@ -58,8 +58,6 @@ export interface TaskEventListener {
   endOfInput(): void;
 }
 
-/** The checkpoint id of the final commit at the end of a bounded job: every pending commit is published. */
-export const FINAL_CHECKPOINT_ID = Number.MAX_SAFE_INTEGER;
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
 
@@ -75,8 +73,11 @@ export class Task {
   /** Actions from the JobManager (checkpoint triggers and notifications), run by the task between batches. */
   readonly #mailbox: (() => Promise<void>)[] = [];
   readonly #mail = new Signal();
-  #finalCommit: (() => void) | undefined;
-  #finalCommitted = false;
+  /** At end of input: the id of the final checkpoint this task took, once it took it. */
+  #finalCheckpointId = -1;
+  #finalCheckpointComplete = false;
+  /** Set once the chain finished its input (the task then waits for the final checkpoint). */
+  #atEndOfInput = false;
   /** Time the last barrier alignment took (ms), for the checkpointAlignmentTime metric. */
   lastAlignmentMs = 0;
   readonly #cancelledPromise: Promise<void>;
@@ -124,17 +125,23 @@ export class Task {
       unaligned: !(this.spec.checkpointing?.aligned ?? true),
     };
     this.#post(async () => {
-      if (this.chain === undefined || !this.#running) {
+      if (this.chain === undefined) {
         this.env.events?.declineCheckpoint(checkpointId, new Error(`task ${this.name} is not running`));
         return;
       }
-      await this.#performCheckpoint(this.chain, barrier);
+      if (this.#atEndOfInput) {
+        // The final checkpoint: every task is at its end, nothing flows, so no barrier is needed.
+        this.#finalCheckpointId = checkpointId;
+        await this.#performCheckpoint(this.chain, barrier, false);
+      } else await this.#performCheckpoint(this.chain, barrier);
     });
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.#post(async () => {
-      if (this.#running) await this.chain?.notifyCheckpointComplete(checkpointId);
+      if (this.chain === undefined) return;
+      await this.chain.notifyCheckpointComplete(checkpointId);
+      if (this.#finalCheckpointId >= 0 && checkpointId >= this.#finalCheckpointId) this.#finalCheckpointComplete = true;
     });
   }
 
@@ -142,12 +149,6 @@ export class Task {
     this.#post(async () => {
       if (this.#running) await this.chain?.notifyCheckpointAborted(checkpointId);
     });
-  }
-
-  /** JobManager: every task reached its end of input; publish what the last checkpoint staged. */
-  finalCommit(): void {
-    this.#finalCommitted = true;
-    this.#finalCommit?.();
   }
 
   #post(action: () => Promise<void>): void {
@@ -160,14 +161,14 @@ export class Task {
   }
 
   /** Snapshots the chain at a barrier, forwards the barrier, and acknowledges once the snapshot is written. */
-  async #performCheckpoint(chain: OperatorChain, barrier: CheckpointBarrier): Promise<void> {
+  async #performCheckpoint(chain: OperatorChain, barrier: CheckpointBarrier, forwardBarrier = true): Promise<void> {
     const settings = this.spec.checkpointing;
     const events = this.env.events;
     if (settings === undefined || events === undefined) return;
     const id = barrier.checkpointId;
     let write: () => Promise<TaskStateSnapshot>;
     try {
-      write = await chain.snapshotState(barrier, (operatorId) => ({
+      write = await chain.snapshotState(barrier, forwardBarrier, (operatorId) => ({
         checkpointId: id,
         rootDir: settings.rootDir,
         exclusiveDir: `chk-${id}`,
@@ -252,13 +253,17 @@ export class Task {
       this.#running = false;
       await this.#race(chain.drained());
       this.#throwAsyncFailure();
-      if (this.spec.checkpointing?.finalCommit === true && this.env.events !== undefined && !this.#cancelled) {
-        // Exactly-once at the end of a bounded job: publish only once every task is done, so a failure
-        // elsewhere (and the restart from the last checkpoint) cannot duplicate what this task published.
+      if (this.spec.checkpointing?.finalCheckpoint === true && this.env.events !== undefined && !this.#cancelled) {
+        // Exactly-once at the end of a bounded job: take part in the final checkpoint and finish once it is
+        // complete (its notification makes two-phase-commit sinks publish their last output).
+        this.#atEndOfInput = true;
         this.env.events.endOfInput();
-        if (!this.#finalCommitted) await this.#race(new Promise<void>((resolve) => (this.#finalCommit = resolve)));
+        while (!this.#finalCheckpointComplete && !this.#cancelled) {
+          if (this.#mailbox.length === 0) await this.#race(this.#mail.wait());
+          await this.#processMail();
+          this.#throwAsyncFailure();
+        }
         if (this.#cancelled) return 'CANCELED';
-        await chain.notifyCheckpointComplete(FINAL_CHECKPOINT_ID);
       }
       finished = !this.#cancelled;
       return finished ? 'FINISHED' : 'CANCELED';

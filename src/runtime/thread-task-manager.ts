@@ -104,7 +104,6 @@ export class ThreadTaskManager implements TaskManager {
         send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType }),
       notifyCheckpointComplete: (checkpointId) => send({ type: 'notifyCheckpointComplete', checkpointId }),
       notifyCheckpointAborted: (checkpointId) => send({ type: 'notifyCheckpointAborted', checkpointId }),
-      finalCommit: () => send({ type: 'finalCommit' }),
     };
   }
 

@@ -16,7 +16,7 @@ export function readerContext(subtaskIndex = 0, parallelism = 1, clock: Clock = 
 
 /** A writer context for subtask `subtaskIndex` of `parallelism`. */
 export function writerContext(subtaskIndex = 0, parallelism = 1, clock: Clock = new ManualClock()): WriterInitContext {
-  return { subtaskIndex, parallelism, attemptNumber: 0, jobId: 'job', clock, logger: silentLogger };
+  return { subtaskIndex, parallelism, attemptNumber: 0, jobId: 'job', clock, logger: silentLogger, checkpointing: false };
 }
 
 /** A ReaderOutput that keeps what it is given. */

@@ -159,25 +159,27 @@ describe('FileSink', () => {
     expect(text.slice(-4)).toEqual([line, huge, 'after', '']);
   });
 
-  it('keeps a two-phase seam: prepareCommit hands over hidden parts, commit makes them visible, idempotently', () => {
-    const policy = DefaultRollingPolicy.builder().withMaxPartSize(3).build();
-    const writer = FileSink.forRowFormat<string>(dir).withRollingPolicy(policy).build().createWriter(writerContext());
+  it('two-phase commit: prepareCommit rolls and hands over hidden parts, commit makes them visible, idempotently', () => {
+    const sink = FileSink.forRowFormat<string>(dir).build();
+    const writer = sink.createWriter({ ...writerContext(), checkpointing: true });
+    expect(writer.prepareCommit()).toEqual([]); // nothing written since the last checkpoint
     writer.write('a', ctx);
-    expect(writer.prepareCommit(false)).toEqual([]); // 2 bytes: below the size at which the policy rolls
     writer.write('b', ctx);
-    const atCheckpoint = writer.prepareCommit(false); // 4 bytes: rolls on checkpoint
+    const atCheckpoint = writer.prepareCommit(); // the part in progress always rolls at a checkpoint
     expect(atCheckpoint).toEqual([
       { inProgressPath: path.join(dir, '.part-0-0.inprogress'), finalPath: path.join(dir, 'part-0-0'), size: 4 },
     ]);
     writer.write('c', ctx);
-    const atEnd = writer.prepareCommit(true);
+    writer.flush(true); // end of input: the part closes but stays hidden until committed
+    expect(files()).toEqual(['.part-0-0.inprogress', '.part-0-1.inprogress']);
+    const atEnd = writer.prepareCommit();
     expect(atEnd.map((f) => path.basename(f.finalPath))).toEqual(['part-0-1']);
     expect(files()).toEqual(['.part-0-0.inprogress', '.part-0-1.inprogress']);
-    writer.commit([...atCheckpoint, ...atEnd]);
-    writer.commit(atCheckpoint); // repeated after a recovery: no error
+    sink.commit([...atCheckpoint, ...atEnd]);
+    sink.commit(atCheckpoint); // repeated after a recovery: no error
     expect(files()).toEqual(['part-0-0', 'part-0-1']);
     expect(read('part-0-0')).toBe('a\nb\n');
-    expect(() => writer.commit([{ ...atEnd[0]!, finalPath: path.join(dir, 'elsewhere') }])).toThrow(/ENOENT/);
+    expect(() => sink.commit([{ ...atEnd[0]!, finalPath: path.join(dir, 'elsewhere') }])).toThrow(/ENOENT/);
   });
 
   it('validates its builders', () => {
