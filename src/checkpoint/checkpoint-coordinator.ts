@@ -140,15 +140,16 @@ export class CheckpointCoordinator {
     }
   }
 
-  /** Starts periodic checkpoints (first one after one interval). */
+  /** Starts periodic checkpoints (first one after one interval); a second call while running is ignored. */
   start(): void {
-    if (this.settings.interval > 0) this.#scheduleNext(this.settings.interval);
+    if (this.settings.interval > 0 && this.#periodic === undefined) this.#scheduleNext(this.settings.interval);
   }
 
   /** Stops triggering and aborts what is in progress (job failing, cancelling or finished). */
   stop(reason: string): void {
     this.#stopped = true;
     this.#periodic?.cancel();
+    this.#periodic = undefined;
     for (const p of [...this.#pending.values()]) this.#abort(p, new SluiceError('ILLEGAL_STATE', `checkpoint ${p.id} aborted: ${reason}`), false);
   }
 
@@ -239,7 +240,14 @@ export class CheckpointCoordinator {
   decline(task: string, checkpointId: number, error: Error): void {
     const p = this.#pending.get(checkpointId);
     if (p === undefined || p.finalizing) return;
-    const cause = error instanceof SluiceError && error.code === 'CHECKPOINT_DECLINED' ? error : new SluiceError(
+    const code = (error as { code?: unknown }).code; // SluiceError, or RemoteError from another thread
+    if (code === 'ILLEGAL_STATE') {
+      // The task was not running (starting, or already at its end): not a checkpoint failure (Flink does not
+      // count a checkpoint that could not start on every task).
+      this.#abort(p, new SluiceError('ILLEGAL_STATE', `checkpoint ${checkpointId} aborted: ${error.message}`), false);
+      return;
+    }
+    const cause = code === 'CHECKPOINT_DECLINED' ? error : new SluiceError(
       'CHECKPOINT_DECLINED',
       `checkpoint ${checkpointId} was declined by task ${task}: ${error.message}`,
       { cause: error },

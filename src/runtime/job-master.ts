@@ -82,8 +82,10 @@ export class JobMaster {
   #tasks: DeployedTask[] = [];
   /** How many tasks of the current attempt have reported their result. */
   #reported = 0;
-  /** Tasks of the current attempt waiting at end of input for the final commit. */
+  /** Tasks of the current attempt waiting at end of input for the final checkpoint. */
   #atEndOfInput = 0;
+  /** Tasks of the current attempt that opened their operators. */
+  #runningTasks = 0;
   #attempt = 0;
   #failure: Error | undefined;
   readonly #terminated: Promise<void>;
@@ -291,6 +293,7 @@ export class JobMaster {
     this.#tasks = [];
     this.#reported = 0;
     this.#atEndOfInput = 0;
+    this.#runningTasks = 0;
     for (const vertex of graph.vertices) {
       plan.tasks.get(vertex.id)!.forEach((planned, subtask) => {
         let spec: TaskSpec = planned;
@@ -309,6 +312,12 @@ export class JobMaster {
           endOfInput: () => {
             if (current()) this.#onEndOfInput();
           },
+          running: () => {
+            // Checkpoints start once every task runs (Flink: not before all tasks are RUNNING).
+            if (current() && ++this.#runningTasks === this.#tasks.length && this.#status === JobStatus.RUNNING) {
+              this.#coordinator?.start();
+            }
+          },
         });
         const task: DeployedTask = {
           name: `${vertex.name} (${subtask + 1}/${vertex.parallelism})`,
@@ -321,7 +330,6 @@ export class JobMaster {
         });
       });
     }
-    this.#coordinator?.start();
   }
 
   /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */

@@ -117,7 +117,8 @@ export type ControlMessage =
 export type TaskEventMessage =
   | { readonly kind: 'acknowledgeCheckpoint'; readonly checkpointId: number; readonly state: TaskStateSnapshot }
   | { readonly kind: 'declineCheckpoint'; readonly checkpointId: number; readonly error: SerializedError }
-  | { readonly kind: 'endOfInput' };
+  | { readonly kind: 'endOfInput' }
+  | { readonly kind: 'running' };
 
 /**
  * How a subtask ended. A thread's last metric dump rides on the result: results and control-port messages do

@@ -2,7 +2,7 @@
 
 import type { JobModuleRef } from '../api/executor.ts';
 import { systemClock } from '../core/clock.ts';
-import { serializeError } from '../core/errors.ts';
+import { SluiceError, serializeError } from '../core/errors.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import { ThreadChannels } from './channel-endpoints.ts';
 import { createConsoleLogger } from './console-logger.ts';
@@ -80,7 +80,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
         task?.cancel();
         break;
       case 'triggerCheckpoint':
-        if (task === undefined) events.declineCheckpoint(m.checkpointId, new Error('the task is still starting'));
+        if (task === undefined) events.declineCheckpoint(m.checkpointId, new SluiceError('ILLEGAL_STATE', 'the task is still starting'));
         else task.triggerCheckpoint(m.checkpointId, m.timestamp, m.checkpointType);
         break;
       case 'notifyCheckpointComplete':
@@ -102,6 +102,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
     acknowledgeCheckpoint: (checkpointId, state) => send({ kind: 'acknowledgeCheckpoint', checkpointId, state }),
     declineCheckpoint: (checkpointId, error) => send({ kind: 'declineCheckpoint', checkpointId, error: serializeError(error) }),
     endOfInput: () => send({ kind: 'endOfInput' }),
+    running: () => send({ kind: 'running' }),
   };
   const taskGroup = threadMetrics(message).taskGroup(spec);
   trackPort(control);

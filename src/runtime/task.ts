@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.ts';
 import { NO_TIMESTAMP, type CheckpointBarrier, type CheckpointType } from '../core/stream-element.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import { annotateOperator } from './failure-annotation.ts';
+import { SluiceError } from '../core/errors.ts';
 import type { InputChannel, OutputChannel } from './network/channel.ts';
 import { InputGate } from './network/input-gate.ts';
 import { OperatorChain } from './operator-chain.ts';
@@ -54,8 +55,10 @@ export interface TaskEnvironment {
 export interface TaskEventListener {
   acknowledgeCheckpoint(checkpointId: number, state: TaskStateSnapshot): void;
   declineCheckpoint(checkpointId: number, error: unknown): void;
-  /** The task finished its input and waits for the final commit (checkpointing on). */
+  /** The task finished its input and waits for the final checkpoint (checkpointing on). */
   endOfInput(): void;
+  /** The task restored its state and opened its operators: it can take checkpoints from now on. */
+  running(): void;
 }
 
 
@@ -126,7 +129,7 @@ export class Task {
     };
     this.#post(async () => {
       if (this.chain === undefined) {
-        this.env.events?.declineCheckpoint(checkpointId, new Error(`task ${this.name} is not running`));
+        this.env.events?.declineCheckpoint(checkpointId, new SluiceError('ILLEGAL_STATE', `task ${this.name} is not running yet`));
         return;
       }
       if (this.#atEndOfInput) {
@@ -243,6 +246,7 @@ export class Task {
       const restored =
         restore === undefined ? undefined : await chain.restoreState(restore, (h) => readStreamStateHandle(restore.rootDir, h));
       await chain.open(restored);
+      this.env.events?.running();
       this.#lastFlush = this.env.clock.relativeTime();
       if (chain.head instanceof SourceOperator) await this.#runSource(chain, chain.head);
       else await this.#runInputs(chain, gate);

@@ -65,6 +65,9 @@ export class ThreadTaskManager implements TaskManager {
         case 'endOfInput':
           events.endOfInput();
           break;
+        case 'running':
+          events.running();
+          break;
       }
     });
     const message: DeployTaskMessage = {

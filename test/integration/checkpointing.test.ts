@@ -101,3 +101,23 @@ describe('checkpointing', () => {
     expect((error as Error).message).toContain('always');
   });
 });
+
+describe('checkpointing in worker threads', () => {
+  it('restarts after a worker thread exits and writes exactly the failure-free output', async () => {
+    const { runJobModule } = await import('sluice');
+    const { readFile: read } = await import('node:fs/promises');
+    const fixture = new URL('../fixtures/jobs/checkpoint-crash.ts', import.meta.url).href;
+    const out = join(dir, 'out');
+    await runJobModule(fixture, { args: [out, join(dir, 'checkpoints'), '3000'] });
+    const lines: string[] = [];
+    for (const f of (await readdir(out)).filter((n) => !n.startsWith('.'))) {
+      lines.push(...(await read(join(out, f), 'utf8')).split('\n').filter((l) => l !== ''));
+    }
+    const expected: string[] = [];
+    for (let k = 0; k < 7; k++) {
+      const n = Array.from({ length: 6_000 }, (_, i) => i).filter((i) => i % 7 === k).length;
+      for (let c = 1; c <= n; c++) expected.push(`${k}:${c}`);
+    }
+    expect(lines.sort()).toEqual(expected.sort());
+  });
+});

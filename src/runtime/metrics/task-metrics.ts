@@ -51,6 +51,8 @@ export function registerTaskMetrics(
   taskGroup.meter('numRecordsInPerSecond', new MeterView(recordsIn));
   taskGroup.meter('numRecordsOutPerSecond', new MeterView(recordsOut));
   taskGroup.counter('numBytesOut', readCounter(() => chain.networkBytesOut));
+  // Flink's checkpointAlignmentTime is in nanoseconds: the time the last barrier alignment held channels back.
+  taskGroup.gauge('checkpointAlignmentTime', { getValue: () => Math.round(task.lastAlignmentMs * 1e6) });
 
   // The three time gauges share one sample per read cycle (a reporter reads them together).
   let last = { at: -Infinity, busy: 0, idle: 0, backPressured: 0 };
