@@ -53,4 +53,11 @@ export interface JobClient {
   getVertexLoads(): Promise<VertexLoad[]>;
   /** Resolves when the job finishes; rejects with the job's failure. */
   getJobExecutionResult(): Promise<JobExecutionResult>;
+  /**
+   * Takes a savepoint into `savepointDirectory` (default `state.savepoints.dir`); resolves with the path of its
+   * `savepoint-<jobid6>-<hex>` directory once it is complete.
+   */
+  triggerSavepoint(savepointDirectory?: string): Promise<string>;
+  /** Takes a savepoint, then stops the job (it ends FINISHED); resolves with the savepoint's path. */
+  stopWithSavepoint(savepointDirectory?: string): Promise<string>;
 }

@@ -3,7 +3,10 @@
 
 import { SluiceError } from '../core/errors.ts';
 import type { KeyedStateHandle, StreamStateHandle } from '../state/state-handle.ts';
-import type { CheckpointStorage } from './checkpoint-storage.ts';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveDirectory, writeMetadataAtomically, type CheckpointStorage } from './checkpoint-storage.ts';
 import { METADATA_VERSION, type CheckpointMetadata, type SnapshotType } from './metadata.ts';
 import { SharedStateRegistry } from './shared-state-registry.ts';
 
@@ -43,7 +46,7 @@ export interface CheckpointCoordinatorContext {
    * Asks the source tasks to snapshot and emit barrier `checkpointId`; for the final checkpoint (`final`: every
    * task is at its end of input) every task snapshots itself.
    */
-  triggerSources(checkpointId: number, timestamp: number, type: SnapshotType, final: boolean): void;
+  triggerSources(checkpointId: number, timestamp: number, type: SnapshotType, final: boolean, targetLocation: string | undefined): void;
   notifyComplete(checkpointId: number): void;
   notifyAborted(checkpointId: number): void;
   /** Checkpoints failed more often in a row than tolerated: fail the job over. */
@@ -93,6 +96,8 @@ interface PendingCheckpoint {
   readonly resolve: (c: CompletedCheckpoint) => void;
   readonly reject: (e: Error) => void;
   finalizing: boolean;
+  /** A savepoint's directory; undefined for checkpoints. */
+  readonly savepointDir: string | undefined;
 }
 
 /** `vertexId#subtask`: how the coordinator names a task. */
@@ -180,8 +185,18 @@ export class CheckpointCoordinator {
    * Starts a checkpoint or savepoint now (periodic ones also go through here). Resolves when it completes; rejects
    * when it is declined, expires or cannot start.
    */
-  async triggerCheckpoint(type: SnapshotType = 'CHECKPOINT'): Promise<CompletedCheckpoint> {
-    return this.#trigger(type, false);
+  async triggerCheckpoint(): Promise<CompletedCheckpoint> {
+    return this.#trigger('CHECKPOINT', false, undefined);
+  }
+
+  /**
+   * Takes a savepoint into a new directory `savepoint-<first 6 of job id>-<12 hex>` under `targetDirectory`:
+   * self-contained (every state file inside it), never deleted by the job, not counted against tolerable
+   * failures. Resolves with it once `_metadata` is written.
+   */
+  async triggerSavepoint(targetDirectory: string): Promise<CompletedCheckpoint> {
+    const dir = join(resolveDirectory(targetDirectory), `savepoint-${this.jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`);
+    return this.#trigger('SAVEPOINT', false, dir);
   }
 
   /**
@@ -189,20 +204,23 @@ export class CheckpointCoordinator {
    * completes). A failure after it restores from it: nothing is replayed and staged output is committed again.
    */
   async triggerFinalCheckpoint(): Promise<CompletedCheckpoint> {
-    return this.#trigger('CHECKPOINT', true);
+    return this.#trigger('CHECKPOINT', true, undefined);
   }
 
-  async #trigger(type: SnapshotType, final: boolean): Promise<CompletedCheckpoint> {
+  async #trigger(type: SnapshotType, final: boolean, savepointDir: string | undefined): Promise<CompletedCheckpoint> {
     if (this.#stopped) throw new SluiceError('ILLEGAL_STATE', 'checkpointing has stopped: the job is not running');
     if (this.#tasksFinished && !final) {
       throw new SluiceError('ILLEGAL_STATE', `cannot take a ${type.toLowerCase()}: some tasks of the job already finished`);
     }
     const id = this.#nextId++;
     const timestamp = this.context.now();
-    await this.storage.initializeCheckpoint(id);
+    if (savepointDir === undefined) await this.storage.initializeCheckpoint(id);
+    else await mkdir(savepointDir, { recursive: true });
+    const discard = (): Promise<void> =>
+      savepointDir === undefined ? this.storage.discard(id) : rm(savepointDir, { recursive: true, force: true });
     if (this.#stopped || (this.#tasksFinished && !final)) {
       // The job ended or a task finished while the directory was made.
-      this.#track(this.storage.discard(id));
+      this.#track(discard());
       throw new SluiceError('ILLEGAL_STATE', `checkpoint ${id} not started: the job is no longer running every task`);
     }
     return new Promise<CompletedCheckpoint>((resolve, reject) => {
@@ -216,10 +234,11 @@ export class CheckpointCoordinator {
         resolve,
         reject,
         finalizing: false,
+        savepointDir,
       };
       this.#pending.set(id, pending);
       this.stats.numberOfInProgressCheckpoints = this.#pending.size;
-      this.context.triggerSources(id, timestamp, type, final);
+      this.context.triggerSources(id, timestamp, type, final, savepointDir);
     });
   }
 
@@ -290,7 +309,7 @@ export class CheckpointCoordinator {
       this.#scheduleNext(earliest - now);
       return;
     }
-    this.triggerCheckpoint('CHECKPOINT').catch(() => {
+    this.triggerCheckpoint().catch(() => {
       // Failures are counted and logged where they happen.
     });
     this.#scheduleNext(this.settings.interval);
@@ -319,7 +338,7 @@ export class CheckpointCoordinator {
     };
     let externalPath: string | undefined;
     try {
-      externalPath = await this.storage.finalize(metadata);
+      externalPath = p.savepointDir === undefined ? await this.storage.finalize(metadata) : await writeMetadataAtomically(p.savepointDir, metadata);
     } catch (error) {
       this.#abort(p, new SluiceError('CHECKPOINT_DECLINED', `checkpoint ${p.id}: writing _metadata failed: ${(error as Error).message}`, { cause: error }), true);
       return;
@@ -333,7 +352,7 @@ export class CheckpointCoordinator {
       completedAt: now,
       metadata,
       externalPath,
-      rootDir: this.storage.rootDir,
+      rootDir: p.savepointDir ?? this.storage.rootDir,
       stateSize: stateSize(metadata),
     };
     this.#lastCompletion = now;
@@ -375,7 +394,7 @@ export class CheckpointCoordinator {
     p.timer.cancel();
     this.stats.numberOfInProgressCheckpoints = this.#pending.size;
     this.context.notifyAborted(p.id);
-    this.#track(this.storage.discard(p.id));
+    this.#track(p.savepointDir === undefined ? this.storage.discard(p.id) : rm(p.savepointDir, { recursive: true, force: true }));
     p.reject(error);
     if (!countsAsFailure) return;
     this.stats.numberOfFailedCheckpoints++;

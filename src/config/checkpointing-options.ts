@@ -116,6 +116,16 @@ export const CheckpointingOptions = {
       'checkpoints are kept in the JobManager\'s memory only.',
   ),
   SAVEPOINT_DIRECTORY: stringOption('state.savepoints.dir', '', 'Default directory of savepoints.'),
+  SAVEPOINT_PATH: stringOption(
+    'execution.savepoint.path',
+    '',
+    'Start the job from this savepoint or retained checkpoint (its directory or _metadata file) — `sluice run -s`.',
+  ),
+  SAVEPOINT_IGNORE_UNCLAIMED_STATE: booleanOption(
+    'execution.savepoint.ignore-unclaimed-state',
+    false,
+    'Allow state of the savepoint that no operator of the job claims (Flink\'s --allowNonRestoredState, `-n`).',
+  ),
   CHECKPOINT_STORAGE: enumOption(
     'state.checkpoint-storage',
     ['jobmanager', 'filesystem'] as const,

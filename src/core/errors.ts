@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   CHECKPOINT_DECLINED: 'A task declined a checkpoint (for example a state part above the memory backend limit).',
   CHECKPOINT_EXPIRED: 'A checkpoint did not complete within the checkpoint timeout.',
   CHECKPOINT_INVALID: 'A checkpoint or savepoint (its _metadata or a state file) is missing, truncated, corrupt or foreign.',
+  STATE_NOT_RESTORED: 'A savepoint holds state for an operator the job does not have, and skipping it was not allowed.',
   CHECKPOINT_FAILURES_EXCEEDED: 'More checkpoints failed in a row than the tolerable checkpoint failure number allows.',
 } as const;
 

@@ -40,6 +40,8 @@ export interface CheckpointBarrier {
   readonly checkpointType: CheckpointType;
   /** Unaligned delivery (AT_LEAST_ONCE): the barrier does not block its channel. */
   readonly unaligned: boolean;
+  /** A savepoint's own directory (its state files go there); undefined: the checkpoint directory. */
+  readonly targetLocation?: string;
 }
 
 export interface LatencyMarker {

@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.ts';
 import {
   IllegalStateError,
   JobCancellationError,
+  SluiceError,
   JobExecutionError,
   deserializeError,
   type SerializedError,
@@ -31,7 +32,7 @@ import {
   type CompletedCheckpoint,
   type OperatorDescription,
 } from '../checkpoint/checkpoint-coordinator.ts';
-import { CheckpointStorage, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
+import { CheckpointStorage, loadCheckpoint, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
 import { CheckpointingOptions } from '../config/checkpointing-options.ts';
 import type { Configuration } from '../config/configuration.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
@@ -40,7 +41,7 @@ import { KeyGroupRange } from '../state/key-group.ts';
 import type { OperatorRestoreSpec, TaskCheckpointSettings, TaskRestoreSpec, TaskSpec } from './protocol.ts';
 import { createRestartBackoffTimeStrategy, type RestartBackoffTimeStrategy } from './restart-backoff.ts';
 import type { SlotAssignment } from './scheduler.ts';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface ClusterView {
   readonly taskManagers: readonly TaskManager[];
@@ -98,8 +99,10 @@ export class JobMaster {
   #checkpointStorage: CheckpointStorage | undefined;
   readonly #restartStrategy: RestartBackoffTimeStrategy;
   #numRestarts = 0;
+  /** Set by stopWithSavepoint: task results (cancelled) no longer count as failures or as the job's end. */
+  #stopping = false;
   readonly exceptionHistory: ExceptionHistoryEntry[] = [];
-  readonly #checkpointing: TaskCheckpointSettings | undefined;
+  readonly #checkpointing: TaskCheckpointSettings;
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -148,7 +151,8 @@ export class JobMaster {
         this.cluster.taskManagers.map((tm) => tm.numberOfSlots),
       );
       this.#splits = await this.#enumerateSplits();
-      await this.#startCheckpointing();
+      const restoreFrom = await this.#loadInitialSavepoint();
+      await this.#startCheckpointing(restoreFrom);
       const jobMetrics = this.cluster.jobManagerMetrics.addJob(this.jobId, this.jobName);
       jobMetrics.gauge('numRestarts', { getValue: () => this.#numRestarts });
       jobMetrics.gauge('fullRestarts', { getValue: () => this.#numRestarts });
@@ -156,7 +160,7 @@ export class JobMaster {
       registerCheckpointMetrics(jobMetrics, () => this.#coordinator?.stats);
       void this.#terminated.then(() => jobMetrics.close());
       this.#transition(JobStatus.RUNNING);
-      this.#deployAttempt(undefined);
+      this.#deployAttempt(restoreFrom);
       this.logger.info('job running', { jobId: this.jobId, tasks: this.#tasks.length });
     } catch (error) {
       // Deployment stopped half way: stop what already runs before reporting the failure.
@@ -179,12 +183,35 @@ export class JobMaster {
     return this.#whenAllTasksEnd(JobStatus.CANCELED);
   }
 
-  /** Takes a savepoint of the running job (into `state.savepoints.dir` unless given); resolves with it. */
-  async triggerSavepoint(): Promise<CompletedCheckpoint> {
+  /** Takes a savepoint of the running job into `targetDirectory` (default `state.savepoints.dir`). */
+  async triggerSavepoint(targetDirectory?: string): Promise<CompletedCheckpoint> {
     if (this.#status !== JobStatus.RUNNING || this.#coordinator === undefined) {
       throw new IllegalStateError(`job ${this.jobId} is ${this.#status}: a savepoint needs a running job`);
     }
-    return this.#coordinator.triggerCheckpoint('SAVEPOINT');
+    const dir = targetDirectory ?? (this.pipeline.configuration.get(CheckpointingOptions.SAVEPOINT_DIRECTORY) || undefined);
+    if (dir === undefined) {
+      throw new IllegalStateError(
+        'No savepoint directory: give one (sluice savepoint <jobId> <dir>, triggerSavepoint(dir)) or set state.savepoints.dir',
+      );
+    }
+    return this.#coordinator.triggerSavepoint(dir);
+  }
+
+  /** Takes a savepoint and stops the job: its tasks are cancelled after it, and the job ends FINISHED. */
+  async stopWithSavepoint(targetDirectory?: string): Promise<CompletedCheckpoint> {
+    const savepoint = await this.triggerSavepoint(targetDirectory);
+    if (this.#status !== JobStatus.RUNNING) return savepoint;
+    this.#coordinator?.stop('the job stops with a savepoint');
+    const tasks = this.#tasks;
+    this.#stopping = true;
+    for (const task of tasks) task.running.cancel();
+    await Promise.all(tasks.map((t) => t.running.result));
+    if (this.#status === JobStatus.RUNNING && tasks === this.#tasks) {
+      await this.#coordinator?.shutdown(false);
+      this.#transition(JobStatus.FINISHED);
+      this.#resolveTerminated();
+    }
+    return savepoint;
   }
 
   /** A client for this job; `terminated` is what results wait for (e.g. the cluster's shutdown after it). */
@@ -195,6 +222,8 @@ export class JobMaster {
       cancel: () => this.cancel(),
       getVertexLoads: async () =>
         isGloballyTerminal(this.#status) ? [] : vertexLoads(this.pipeline.jobGraph, this.cluster.metricRegistry),
+      triggerSavepoint: async (dir) => dirname((await this.triggerSavepoint(dir)).externalPath!),
+      stopWithSavepoint: async (dir) => dirname((await this.stopWithSavepoint(dir)).externalPath!),
       getJobExecutionResult: async () => {
         await done;
         if (this.#status === JobStatus.FINISHED) {
@@ -209,9 +238,59 @@ export class JobMaster {
   }
 
   /** Creates checkpoint storage and the coordinator (periodic checkpoints only with an interval). */
-  async #startCheckpointing(): Promise<void> {
+  /**
+   * The savepoint or retained checkpoint the job starts from (`execution.savepoint.path`), checked against the
+   * job: every operator state must belong to an operator of the job (by uid, else generated id) unless unclaimed
+   * state is allowed, and keyed state needs the same max parallelism.
+   */
+  async #loadInitialSavepoint(): Promise<CompletedCheckpoint | undefined> {
+    const conf = this.pipeline.configuration;
+    const path = conf.get(CheckpointingOptions.SAVEPOINT_PATH);
+    if (path === '') return undefined;
+    const loaded = await loadCheckpoint(path);
+    const allowNonRestored = conf.get(CheckpointingOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE);
+    const graph = this.pipeline.jobGraph;
+    const byId = new Map(graph.vertices.flatMap((v) => v.operators.map((op) => [op.operatorId, v] as const)));
+    for (const op of loaded.metadata.operators) {
+      const hasState = op.subtasks.some((s) => s.keyed.length > 0 || s.operator !== undefined);
+      const vertex = byId.get(op.operatorId);
+      if (vertex === undefined) {
+        if (!hasState || allowNonRestored) {
+          if (hasState) this.logger.warn('skipping savepoint state no operator claims', { operatorId: op.operatorId, uid: op.uid, name: op.name });
+          continue;
+        }
+        throw new SluiceError(
+          'STATE_NOT_RESTORED',
+          `Failed to rollback to checkpoint/savepoint ${loaded.metadataPath}. Cannot map checkpoint/savepoint state ` +
+            `for operator ${op.operatorId}${op.uid === undefined ? '' : ` (uid '${op.uid}')`} ('${op.name}') to the ` +
+            `new program, because the operator is not available in the new program. If you want to allow to skip ` +
+            `this, you can set the --allowNonRestoredState option on the CLI (execution.savepoint.ignore-unclaimed-state).`,
+        );
+      }
+      if (op.subtasks.some((s) => s.keyed.length > 0) && vertex.maxParallelism !== op.maxParallelism) {
+        throw new SluiceError(
+          'STATE_INCOMPATIBLE',
+          `operator '${op.name}' has keyed state for max parallelism ${op.maxParallelism} in ${loaded.metadataPath}, ` +
+            `but the job runs it with max parallelism ${vertex.maxParallelism}; keep the max parallelism of keyed ` +
+            `operators when restoring (setMaxParallelism(${op.maxParallelism}))`,
+        );
+      }
+    }
+    this.logger.info('starting from savepoint', { path: loaded.metadataPath, checkpointId: loaded.metadata.checkpointId });
+    return {
+      checkpointId: loaded.metadata.checkpointId,
+      type: loaded.metadata.type,
+      timestamp: loaded.metadata.timestamp,
+      completedAt: loaded.metadata.timestamp,
+      metadata: loaded.metadata,
+      externalPath: loaded.metadataPath,
+      rootDir: loaded.rootDir,
+      stateSize: 0,
+    };
+  }
+
+  async #startCheckpointing(restoredFrom: CompletedCheckpoint | undefined): Promise<void> {
     const settings = this.#checkpointing;
-    if (settings === undefined) return;
     const conf = this.pipeline.configuration;
     const storage = new CheckpointStorage({
       jobId: this.jobId,
@@ -245,8 +324,8 @@ export class JobMaster {
       },
       storage,
       {
-        triggerSources: (id, ts, type, final) => {
-          for (const t of this.#tasks) if (final || t.isSource) t.running.triggerCheckpoint(id, ts, type);
+        triggerSources: (id, ts, type, final, target) => {
+          for (const t of this.#tasks) if (final || t.isSource) t.running.triggerCheckpoint(id, ts, type, target);
         },
         notifyComplete: (id) => {
           for (const t of this.#tasks) t.running.notifyCheckpointComplete(id);
@@ -265,6 +344,8 @@ export class JobMaster {
       this.jobId,
       operators,
       tasks,
+      // A savepoint is never the coordinator's to retain or delete; only its id continues the sequence.
+      restoredFrom === undefined ? undefined : { ...restoredFrom, type: 'SAVEPOINT' },
     );
   }
 
@@ -297,7 +378,7 @@ export class JobMaster {
     for (const vertex of graph.vertices) {
       plan.tasks.get(vertex.id)!.forEach((planned, subtask) => {
         let spec: TaskSpec = planned;
-        if (this.#checkpointing !== undefined) spec = { ...spec, checkpointing: this.#checkpointing };
+        spec = { ...spec, checkpointing: this.#checkpointing };
         if (restore !== undefined) spec = { ...spec, restore: restoreSpecFor(restore, vertex, subtask) };
         const tm = this.cluster.taskManagers[assignment.get(vertex.id)![subtask]!]!;
         const key = taskKey(vertex.id, subtask);
@@ -363,6 +444,7 @@ export class JobMaster {
 
   #onTaskResult(task: DeployedTask, report: TaskReport): void {
     this.#reported++;
+    if (this.#stopping) return;
     if (report.status !== 'FAILED') {
       // The last task to report while the job runs finishes it.
       if (this.#status === JobStatus.RUNNING && this.#reported === this.#tasks.length) {
@@ -462,7 +544,8 @@ export class JobMaster {
   #outcome(): Promise<'FINISHED' | 'CANCELED'> {
     return this.#terminated.then(() => {
       if (this.#status === JobStatus.FAILED) throw this.#failure;
-      return this.#status === JobStatus.CANCELED ? 'CANCELED' : 'FINISHED';
+      // A job stopped with a savepoint ends FINISHED, but its collect channel never sees an end: read it as cancelled.
+      return this.#status === JobStatus.CANCELED || this.#stopping ? 'CANCELED' : 'FINISHED';
     });
   }
 
@@ -475,9 +558,8 @@ export class JobMaster {
   }
 }
 
-/** The task-side checkpoint settings of a job, or undefined when it takes no checkpoints. */
-function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointSettings | undefined {
-  if (conf.get(CheckpointingOptions.INTERVAL) <= 0) return undefined;
+/** The task-side checkpoint settings of a job (savepoints work without periodic checkpoints). */
+function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointSettings {
   const dir = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
   // As Flink: explicit jobmanager storage keeps state in _metadata (inline, size-limited); else a directory means
   // file storage; no directory means memory.
@@ -491,7 +573,9 @@ function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointS
     inlineLimitBytes: memory
       ? conf.get(CheckpointingOptions.JOBMANAGER_MAX_STATE_SIZE)
       : conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
-    finalCheckpoint: true,
+    savepointInlineLimitBytes: conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
+    // Exactly-once at the end of a bounded job needs checkpoints; without them sinks publish as they go.
+    finalCheckpoint: conf.get(CheckpointingOptions.INTERVAL) > 0,
   };
 }
 

@@ -43,6 +43,8 @@ export interface TaskCheckpointSettings {
   readonly rootDir: string | undefined;
   readonly compression: boolean;
   readonly inlineLimitBytes: number;
+  /** Parts up to this size are inlined into a savepoint's `_metadata` (the fs memory threshold). */
+  readonly savepointInlineLimitBytes: number;
   /**
    * At end of input the task waits for the final checkpoint: once every task reached its end, the JobManager
    * checkpoints them all (no barriers: nothing flows any more) and the task finishes when that checkpoint is
@@ -109,7 +111,13 @@ export interface MetricsMessage {
 /** JobManager -> task. */
 export type ControlMessage =
   | { readonly type: 'cancel' }
-  | { readonly type: 'triggerCheckpoint'; readonly checkpointId: number; readonly timestamp: number; readonly checkpointType: CheckpointType }
+  | {
+      readonly type: 'triggerCheckpoint';
+      readonly checkpointId: number;
+      readonly timestamp: number;
+      readonly checkpointType: CheckpointType;
+      readonly targetLocation: string | undefined;
+    }
   | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
   | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number };
 

@@ -12,7 +12,7 @@ export type TaskReport = TaskResult & { readonly original?: unknown };
 export interface RunningTask {
   readonly result: Promise<TaskReport>;
   cancel(): void;
-  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType): void;
+  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType, targetLocation?: string): void;
   notifyCheckpointComplete(checkpointId: number): void;
   notifyCheckpointAborted(checkpointId: number): void;
 }

@@ -119,13 +119,14 @@ export class Task {
   }
 
   /** JobManager: a source task snapshots and emits barrier `checkpointId` at its next batch boundary. */
-  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType): void {
+  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType, targetLocation?: string): void {
     const barrier: CheckpointBarrier = {
       kind: 'barrier',
       checkpointId,
       timestamp,
       checkpointType,
       unaligned: !(this.spec.checkpointing?.aligned ?? true),
+      ...(targetLocation === undefined ? {} : { targetLocation }),
     };
     this.#post(async () => {
       if (this.chain === undefined) {
@@ -171,14 +172,16 @@ export class Task {
     const id = barrier.checkpointId;
     let write: () => Promise<TaskStateSnapshot>;
     try {
+      // A savepoint is self-contained: every file goes into its own directory.
+      const savepoint = barrier.targetLocation;
       write = await chain.snapshotState(barrier, forwardBarrier, (operatorId) => ({
         checkpointId: id,
-        rootDir: settings.rootDir,
-        exclusiveDir: `chk-${id}`,
-        sharedDir: 'shared',
-        taskOwnedDir: 'taskowned',
+        rootDir: savepoint ?? settings.rootDir,
+        exclusiveDir: savepoint === undefined ? `chk-${id}` : '.',
+        sharedDir: savepoint === undefined ? 'shared' : '.',
+        taskOwnedDir: savepoint === undefined ? 'taskowned' : '.',
         compression: settings.compression,
-        inlineLimitBytes: settings.inlineLimitBytes,
+        inlineLimitBytes: savepoint === undefined ? settings.inlineLimitBytes : settings.savepointInlineLimitBytes,
         filePrefix: `${operatorId}-${this.spec.subtaskIndex}-${this.spec.attemptNumber}`,
       }));
     } catch (error) {

@@ -50,7 +50,7 @@ function toWire(item: ChannelItem): unknown[] {
     case 'watermark':
       return [WATERMARK, item.timestamp];
     case 'barrier':
-      return [BARRIER, item.checkpointId, item.timestamp, item.checkpointType, item.unaligned];
+      return [BARRIER, item.checkpointId, item.timestamp, item.checkpointType, item.unaligned, item.targetLocation ?? null];
     case 'latency':
       return [LATENCY, item.markedTime, item.operatorId, item.subtaskIndex];
     case 'end':
@@ -73,6 +73,7 @@ function fromWire(wire: unknown[]): ChannelItem {
         timestamp: wire[2] as number,
         checkpointType: wire[3] as 'CHECKPOINT' | 'SAVEPOINT',
         unaligned: wire[4] as boolean,
+        ...(wire[5] === null || wire[5] === undefined ? {} : { targetLocation: wire[5] as string }),
       };
     case LATENCY:
       return {

@@ -157,16 +157,22 @@ describe('CheckpointCoordinator', () => {
 
   it('takes a savepoint on demand; its failure does not count against the job', async () => {
     const { ctx, c } = coordinator({ interval: 0 });
-    const savepoint = c.triggerCheckpoint('SAVEPOINT');
-    await flush();
-    expect(ctx.triggered).toEqual([1]);
+    const savepoint = c.triggerSavepoint(dir);
+    await vi.waitFor(() => expect(ctx.triggered).toEqual([1]));
     ackAll(c, 1);
-    expect((await savepoint).type).toBe('SAVEPOINT');
-    const failed = c.triggerCheckpoint('SAVEPOINT');
-    await flush();
+    const done = await savepoint;
+    expect(done.type).toBe('SAVEPOINT');
+    // savepoint-<first 6 of the job id>-<12 hex>/_metadata, self-contained, outside any chk-n directory.
+    expect(done.externalPath).toMatch(new RegExp(`${dir}/savepoint-job-[0-9a-f]{12}/_metadata$`));
+    expect((await loadCheckpoint(done.externalPath!)).metadata.type).toBe('SAVEPOINT');
+    const failed = c.triggerSavepoint(dir);
+    await vi.waitFor(() => expect(ctx.triggered).toEqual([1, 2]));
     c.decline(TASKS[0]!, 2, new Error('nope'));
     await expect(failed).rejects.toThrow(/declined/);
     expect(ctx.failures).toEqual([]);
+    // The failed savepoint's directory is gone; the completed one stays.
+    await c.shutdown(false);
+    expect(await readdir(dir)).toHaveLength(1);
   });
 
   it('ignores late and duplicate acknowledgements, and aborts what is pending when a task finishes', async () => {
