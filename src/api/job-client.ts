@@ -58,6 +58,10 @@ export interface JobClient {
    * `savepoint-<jobid6>-<hex>` directory once it is complete.
    */
   triggerSavepoint(savepointDirectory?: string): Promise<string>;
-  /** Takes a savepoint, then stops the job (it ends FINISHED); resolves with the savepoint's path. */
-  stopWithSavepoint(savepointDirectory?: string): Promise<string>;
+  /**
+   * Stops the job with a savepoint (it ends FINISHED); resolves with the savepoint's path. With `drain`
+   * (Flink's `--drain`, advanceToEndOfEventTime) sources end first and the maximum watermark fires every
+   * event-time window and timer before the savepoint.
+   */
+  stopWithSavepoint(savepointDirectory?: string, drain?: boolean): Promise<string>;
 }

@@ -195,16 +195,20 @@ export class CheckpointCoordinator {
    * failures. Resolves with it once `_metadata` is written.
    */
   async triggerSavepoint(targetDirectory: string): Promise<CompletedCheckpoint> {
-    const dir = join(resolveDirectory(targetDirectory), `savepoint-${this.jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`);
-    return this.#trigger('SAVEPOINT', false, dir);
+    return this.#trigger('SAVEPOINT', false, this.#newSavepointDir(targetDirectory));
   }
 
   /**
    * The last checkpoint of a bounded job, taken once every task reached its end of input (its tasks finish when it
    * completes). A failure after it restores from it: nothing is replayed and staged output is committed again.
    */
-  async triggerFinalCheckpoint(): Promise<CompletedCheckpoint> {
-    return this.#trigger('CHECKPOINT', true, undefined);
+  async triggerFinalCheckpoint(savepointDirectory?: string): Promise<CompletedCheckpoint> {
+    if (savepointDirectory === undefined) return this.#trigger('CHECKPOINT', true, undefined);
+    return this.#trigger('SAVEPOINT', true, this.#newSavepointDir(savepointDirectory));
+  }
+
+  #newSavepointDir(targetDirectory: string): string {
+    return join(resolveDirectory(targetDirectory), `savepoint-${this.jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`);
   }
 
   async #trigger(type: SnapshotType, final: boolean, savepointDir: string | undefined): Promise<CompletedCheckpoint> {

@@ -101,6 +101,8 @@ export class JobMaster {
   #numRestarts = 0;
   /** Set by stopWithSavepoint: task results (cancelled) no longer count as failures or as the job's end. */
   #stopping = false;
+  /** A stop with --drain in progress: the final checkpoint is a savepoint into `directory`. */
+  #drain: { directory: string; resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void } | undefined;
   readonly exceptionHistory: ExceptionHistoryEntry[] = [];
   readonly #checkpointing: TaskCheckpointSettings;
 
@@ -188,17 +190,15 @@ export class JobMaster {
     if (this.#status !== JobStatus.RUNNING || this.#coordinator === undefined) {
       throw new IllegalStateError(`job ${this.jobId} is ${this.#status}: a savepoint needs a running job`);
     }
-    const dir = targetDirectory ?? (this.pipeline.configuration.get(CheckpointingOptions.SAVEPOINT_DIRECTORY) || undefined);
-    if (dir === undefined) {
-      throw new IllegalStateError(
-        'No savepoint directory: give one (sluice savepoint <jobId> <dir>, triggerSavepoint(dir)) or set state.savepoints.dir',
-      );
-    }
-    return this.#coordinator.triggerSavepoint(dir);
+    return this.#coordinator.triggerSavepoint(this.#savepointDirectory(targetDirectory));
   }
 
-  /** Takes a savepoint and stops the job: its tasks are cancelled after it, and the job ends FINISHED. */
-  async stopWithSavepoint(targetDirectory?: string): Promise<CompletedCheckpoint> {
+  /**
+   * Takes a savepoint and stops the job (it ends FINISHED). With `drain`, sources end their input first, so the
+   * maximum watermark fires every event-time window and timer, and the savepoint is taken once all is done.
+   */
+  async stopWithSavepoint(targetDirectory?: string, drain = false): Promise<CompletedCheckpoint> {
+    if (drain) return this.#stopWithDrain(targetDirectory);
     const savepoint = await this.triggerSavepoint(targetDirectory);
     if (this.#status !== JobStatus.RUNNING) return savepoint;
     this.#coordinator?.stop('the job stops with a savepoint');
@@ -214,6 +214,28 @@ export class JobMaster {
     return savepoint;
   }
 
+  async #stopWithDrain(targetDirectory: string | undefined): Promise<CompletedCheckpoint> {
+    const directory = this.#savepointDirectory(targetDirectory);
+    if (this.#status !== JobStatus.RUNNING) {
+      throw new IllegalStateError(`job ${this.jobId} is ${this.#status}: stopping needs a running job`);
+    }
+    const done = new Promise<CompletedCheckpoint>((resolve, reject) => (this.#drain = { directory, resolve, reject }));
+    for (const t of this.#tasks) if (t.isSource) t.running.drain();
+    const savepoint = await done;
+    await this.#terminated;
+    return savepoint;
+  }
+
+  #savepointDirectory(targetDirectory: string | undefined): string {
+    const dir = targetDirectory ?? (this.pipeline.configuration.get(CheckpointingOptions.SAVEPOINT_DIRECTORY) || undefined);
+    if (dir === undefined) {
+      throw new IllegalStateError(
+        'No savepoint directory: give one (sluice savepoint <jobId> <dir>, triggerSavepoint(dir)) or set state.savepoints.dir',
+      );
+    }
+    return dir;
+  }
+
   /** A client for this job; `terminated` is what results wait for (e.g. the cluster's shutdown after it). */
   client(done: Promise<void>): JobClient {
     return {
@@ -223,7 +245,7 @@ export class JobMaster {
       getVertexLoads: async () =>
         isGloballyTerminal(this.#status) ? [] : vertexLoads(this.pipeline.jobGraph, this.cluster.metricRegistry),
       triggerSavepoint: async (dir) => dirname((await this.triggerSavepoint(dir)).externalPath!),
-      stopWithSavepoint: async (dir) => dirname((await this.stopWithSavepoint(dir)).externalPath!),
+      stopWithSavepoint: async (dir, drain) => dirname((await this.stopWithSavepoint(dir, drain)).externalPath!),
       getJobExecutionResult: async () => {
         await done;
         if (this.#status === JobStatus.FINISHED) {
@@ -416,16 +438,25 @@ export class JobMaster {
   /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */
   #onEndOfInput(): void {
     const coordinator = this.#coordinator;
-    if (coordinator === undefined) return;
-    coordinator.taskFinished();
+    coordinator?.taskFinished();
     this.#atEndOfInput++;
-    if (this.#atEndOfInput === this.#tasks.length && this.#status === JobStatus.RUNNING) {
-      // Every task is at its end: checkpoint them all one last time; they finish once it is complete.
-      const attempt = this.#attempt;
-      coordinator.triggerFinalCheckpoint().catch((error: unknown) => {
-        if (this.#attempt === attempt) this.#onFailure(error as Error, undefined);
-      });
+    if (this.#atEndOfInput !== this.#tasks.length || this.#status !== JobStatus.RUNNING) return;
+    const drain = this.#drain;
+    const checkpointing = this.pipeline.configuration.get(CheckpointingOptions.INTERVAL) > 0;
+    if (coordinator === undefined || (!checkpointing && drain === undefined)) {
+      for (const t of this.#tasks) t.running.finish();
+      return;
     }
+    // Every task is at its end: checkpoint (or, stopping with --drain, savepoint) them all one last time; they
+    // finish once it is complete.
+    const attempt = this.#attempt;
+    coordinator.triggerFinalCheckpoint(drain?.directory).then(
+      (completed) => drain?.resolve(completed),
+      (error: unknown) => {
+        drain?.reject(error as Error);
+        if (this.#attempt === attempt) this.#onFailure(error as Error, undefined);
+      },
+    );
   }
 
   async #enumerateSplits(): Promise<Map<string, SourceSplit[][]>> {
@@ -574,8 +605,7 @@ function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointS
       ? conf.get(CheckpointingOptions.JOBMANAGER_MAX_STATE_SIZE)
       : conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
     savepointInlineLimitBytes: conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
-    // Exactly-once at the end of a bounded job needs checkpoints; without them sinks publish as they go.
-    finalCheckpoint: conf.get(CheckpointingOptions.INTERVAL) > 0,
+    awaitEndOfInput: true,
   };
 }
 

@@ -47,6 +47,8 @@ export class LocalTaskManager implements TaskManager {
       triggerCheckpoint: (id, ts, type, target) => task.triggerCheckpoint(id, ts, type, target),
       notifyCheckpointComplete: (id) => task.notifyCheckpointComplete(id),
       notifyCheckpointAborted: (id) => task.notifyCheckpointAborted(id),
+      drain: () => task.drain(),
+      finish: () => task.finishAtEndOfInput(),
     };
   }
 

@@ -46,11 +46,12 @@ export interface TaskCheckpointSettings {
   /** Parts up to this size are inlined into a savepoint's `_metadata` (the fs memory threshold). */
   readonly savepointInlineLimitBytes: number;
   /**
-   * At end of input the task waits for the final checkpoint: once every task reached its end, the JobManager
-   * checkpoints them all (no barriers: nothing flows any more) and the task finishes when that checkpoint is
-   * complete, so two-phase-commit sinks publish their last output exactly once even if something fails after.
+   * At end of input the task reports it and waits for the JobManager: once every task reached its end, the
+   * JobManager either lets them finish or (checkpointing on, or a stop with --drain) takes a final checkpoint
+   * or savepoint of them all (no barriers: nothing flows any more); a task finishes when that is complete, so
+   * two-phase-commit sinks publish their last output exactly once even if something fails after.
    */
-  readonly finalCheckpoint: boolean;
+  readonly awaitEndOfInput: boolean;
 }
 
 /** State one operator of the task restores from. */
@@ -119,7 +120,11 @@ export type ControlMessage =
       readonly targetLocation: string | undefined;
     }
   | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
-  | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number };
+  | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }
+  /** Stop reading: a source ends its input now (stop --drain). */
+  | { readonly type: 'drain' }
+  /** Every task is at its end and no final checkpoint is needed: finish. */
+  | { readonly type: 'finish' };
 
 /** Task -> JobManager, besides metrics. */
 export type TaskEventMessage =

@@ -89,6 +89,12 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
       case 'notifyCheckpointAborted':
         task?.notifyCheckpointAborted(m.checkpointId);
         break;
+      case 'drain':
+        task?.drain();
+        break;
+      case 'finish':
+        task?.finishAtEndOfInput();
+        break;
     }
   });
   const send = (m: TaskEventMessage): void => {

@@ -15,6 +15,10 @@ export interface RunningTask {
   triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType, targetLocation?: string): void;
   notifyCheckpointComplete(checkpointId: number): void;
   notifyCheckpointAborted(checkpointId: number): void;
+  /** A source task ends its input now (stop --drain). */
+  drain(): void;
+  /** Every task reached its end and needs no final checkpoint: finish. */
+  finish(): void;
 }
 
 export interface TaskManager {

@@ -79,6 +79,8 @@ export class Task {
   /** At end of input: the id of the final checkpoint this task took, once it took it. */
   #finalCheckpointId = -1;
   #finalCheckpointComplete = false;
+  /** Set by drain(): a source task treats its input as ended. */
+  #draining = false;
   /** Set once the chain finished its input (the task then waits for the final checkpoint). */
   #atEndOfInput = false;
   /** Time the last barrier alignment took (ms), for the checkpointAlignmentTime metric. */
@@ -146,6 +148,19 @@ export class Task {
       if (this.chain === undefined) return;
       await this.chain.notifyCheckpointComplete(checkpointId);
       if (this.#finalCheckpointId >= 0 && checkpointId >= this.#finalCheckpointId) this.#finalCheckpointComplete = true;
+    });
+  }
+
+  /** JobManager (stop --drain): a source ends its input at its next batch boundary. */
+  drain(): void {
+    this.#draining = true;
+    this.#mail.notify();
+  }
+
+  /** JobManager: every task is at its end and no final checkpoint is taken: finish. */
+  finishAtEndOfInput(): void {
+    this.#post(async () => {
+      this.#finalCheckpointComplete = true;
     });
   }
 
@@ -260,7 +275,7 @@ export class Task {
       this.#running = false;
       await this.#race(chain.drained());
       this.#throwAsyncFailure();
-      if (this.spec.checkpointing?.finalCheckpoint === true && this.env.events !== undefined && !this.#cancelled) {
+      if (this.spec.checkpointing?.awaitEndOfInput === true && this.env.events !== undefined && !this.#cancelled) {
         // Exactly-once at the end of a bounded job: take part in the final checkpoint and finish once it is
         // complete (its notification makes two-phase-commit sinks publish their last output).
         this.#atEndOfInput = true;
@@ -297,7 +312,7 @@ export class Task {
       if (this.#mailbox.length > 0) await this.#processMail();
       let status;
       try {
-        status = source.emitNext();
+        status = this.#draining ? 'END_OF_INPUT' : source.emitNext();
       } catch (error) {
         annotateOperator(error, chain.headName);
         throw error;

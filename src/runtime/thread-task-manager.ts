@@ -107,6 +107,8 @@ export class ThreadTaskManager implements TaskManager {
         send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType, targetLocation }),
       notifyCheckpointComplete: (checkpointId) => send({ type: 'notifyCheckpointComplete', checkpointId }),
       notifyCheckpointAborted: (checkpointId) => send({ type: 'notifyCheckpointAborted', checkpointId }),
+      drain: () => send({ type: 'drain' }),
+      finish: () => send({ type: 'finish' }),
     };
   }
 

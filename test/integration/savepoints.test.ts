@@ -111,3 +111,37 @@ describe('savepoints', () => {
     expect((error as Error).message).toContain(join(bad, '_metadata'));
   });
 });
+
+describe('stop with --drain', () => {
+  it('ends the sources, fires every event-time timer with the maximum watermark, then takes the savepoint', async () => {
+    const { KeyedProcessFunction } = await import('sluice');
+    class FireAtEnd extends KeyedProcessFunction<number, number, string> {
+      processElement(n: number, ctx: import('sluice').KeyedProcessContext<number>): void {
+        ctx.timerService().registerEventTimeTimer(1e12 + (n % 5));
+      }
+      override onTimer(ts: number, ctx: import('sluice').KeyedOnTimerContext<number>, out: import('sluice').Collector<string>): void {
+        out.collect(`${ctx.getCurrentKey()}@${ts}`);
+      }
+    }
+    const fired: string[] = [];
+    const seen: number[] = [];
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env
+      .fromSource(
+        new DataGeneratorSource((i) => i, Number.POSITIVE_INFINITY, RateLimiterStrategy.perSecond(5_000)),
+        WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((n) => n),
+        'numbers',
+      )
+      .map((n) => (seen.push(n), n))
+      .keyBy((n) => n % 5)
+      .process(new FireAtEnd())
+      .sinkTo(arraySink(fired));
+    const client = await env.executeAsync('drained');
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThan(20), { timeout: 10_000 });
+    expect(fired).toEqual([]); // timers far in event time: nothing fires while the job runs
+    const savepoint = await client.stopWithSavepoint(join(dir, 'sp'), true);
+    expect(await client.getJobStatus()).toBe('FINISHED');
+    expect(fired.sort()).toEqual([0, 1, 2, 3, 4].map((k) => `${k}@${1e12 + k}`));
+    expect(await readdir(savepoint)).toContain('_metadata');
+  });
+});
