@@ -33,7 +33,9 @@ import {
   type OperatorDescription,
 } from '../checkpoint/checkpoint-coordinator.ts';
 import { CheckpointStorage, loadCheckpoint, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
-import { CheckpointingOptions } from '../config/checkpointing-options.ts';
+import { CheckpointingOptions, StateBackendOptions } from '../config/checkpointing-options.ts';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { Configuration } from '../config/configuration.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { MetricGroup } from '../metrics/metric-group.ts';
@@ -400,7 +402,8 @@ export class JobMaster {
     for (const vertex of graph.vertices) {
       plan.tasks.get(vertex.id)!.forEach((planned, subtask) => {
         let spec: TaskSpec = planned;
-        spec = { ...spec, checkpointing: this.#checkpointing };
+        const tmIndex = assignment.get(vertex.id)![subtask]!;
+        spec = { ...spec, checkpointing: this.#taskCheckpointing(tmIndex, vertex.id, subtask) };
         if (restore !== undefined) spec = { ...spec, restore: restoreSpecFor(restore, vertex, subtask) };
         const tm = this.cluster.taskManagers[assignment.get(vertex.id)![subtask]!]!;
         const key = taskKey(vertex.id, subtask);
@@ -433,6 +436,25 @@ export class JobMaster {
         });
       });
     }
+  }
+
+  /**
+   * A task's checkpoint settings; with local recovery, its local-state directory on its TaskManager (the same
+   * slot after a restart, since assignment is stable, so the copy is found there).
+   */
+  #taskCheckpointing(tmIndex: number, vertexId: string, subtask: number): TaskCheckpointSettings {
+    const root = this.#localRecoveryRoot;
+    if (root === undefined) return this.#checkpointing;
+    const tm = this.cluster.taskManagers[tmIndex]!.id;
+    return { ...this.#checkpointing, localRecoveryDir: join(root, tm, `${vertexId}-${subtask}`) };
+  }
+
+  /** `<taskmanager.state.local.root-dirs>/<jobId>` when local recovery is on. */
+  get #localRecoveryRoot(): string | undefined {
+    const conf = this.pipeline.configuration;
+    if (!conf.get(StateBackendOptions.LOCAL_RECOVERY)) return undefined;
+    const base = conf.get(StateBackendOptions.LOCAL_ROOT_DIRS) || join(tmpdir(), 'sluice-localState');
+    return join(resolveDirectory(base.split(',')[0]!.trim()), this.jobId);
   }
 
   /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */
@@ -550,6 +572,9 @@ export class JobMaster {
     if (onlyIfRunning && (this.#status !== JobStatus.RUNNING || reports.some((r) => r.status !== 'FINISHED'))) return;
     if (isGloballyTerminal(this.#status)) return;
     await this.#coordinator?.shutdown(this.#retainCheckpoints(status));
+    // Local copies serve restarts of this job only.
+    const localRoot = this.#localRecoveryRoot;
+    if (localRoot !== undefined) await rm(localRoot, { recursive: true, force: true }).catch(() => {});
     this.#transition(status);
     this.#resolveTerminated();
   }

@@ -45,6 +45,8 @@ export interface TaskCheckpointSettings {
   readonly inlineLimitBytes: number;
   /** Parts up to this size are inlined into a savepoint's `_metadata` (the fs memory threshold). */
   readonly savepointInlineLimitBytes: number;
+  /** Local recovery (`state.backend.local-recovery`): this task's directory of local state copies. */
+  readonly localRecoveryDir?: string;
   /**
    * At end of input the task reports it and waits for the JobManager: once every task reached its end, the
    * JobManager either lets them finish or (checkpointing on, or a stop with --drain) takes a final checkpoint

@@ -31,7 +31,9 @@ import { StatusWatermarkValve } from './status-watermark-valve.ts';
 import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.ts';
 import { Signal } from './network/channel.ts';
 import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts';
-import { readStreamStateHandle } from '../state/stream-state-io.ts';
+import { readStreamStateHandleLocalFirst } from '../state/stream-state-io.ts';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** How long a task may keep its thread before it lets timers, messages and other tasks run. */
 const MAX_SLICE_MS = 5;
@@ -83,6 +85,10 @@ export class Task {
   #draining = false;
   /** Set once the chain finished its input (the task then waits for the final checkpoint). */
   #atEndOfInput = false;
+  /** Local recovery: the local copy files (by checksum) of each checkpoint this task wrote. */
+  readonly #localCopies = new Map<number, Set<string>>();
+  /** State parts this task restored from its local copies and from checkpoint storage (local recovery). */
+  readonly restoredFrom = { local: 0, remote: 0 };
   /** Time the last barrier alignment took (ms), for the checkpointAlignmentTime metric. */
   lastAlignmentMs = 0;
   readonly #cancelledPromise: Promise<void>;
@@ -146,6 +152,7 @@ export class Task {
   notifyCheckpointComplete(checkpointId: number): void {
     this.#post(async () => {
       if (this.chain === undefined) return;
+      await this.#pruneLocalCopies(checkpointId);
       await this.chain.notifyCheckpointComplete(checkpointId);
       if (this.#finalCheckpointId >= 0 && checkpointId >= this.#finalCheckpointId) this.#finalCheckpointComplete = true;
     });
@@ -168,6 +175,18 @@ export class Task {
     this.#post(async () => {
       if (this.#running) await this.chain?.notifyCheckpointAborted(checkpointId);
     });
+  }
+
+  /** Local recovery keeps the copies of the latest completed checkpoint only (and of newer pending ones). */
+  async #pruneLocalCopies(completed: number): Promise<void> {
+    const dir = this.spec.checkpointing?.localRecoveryDir;
+    const keep = this.#localCopies.get(completed);
+    if (dir === undefined || keep === undefined) return;
+    for (const [id, files] of [...this.#localCopies]) {
+      if (id >= completed) continue;
+      this.#localCopies.delete(id);
+      for (const file of files) if (!keep.has(file)) await rm(join(dir, file), { force: true });
+    }
   }
 
   #post(action: () => Promise<void>): void {
@@ -198,6 +217,7 @@ export class Task {
         compression: settings.compression,
         inlineLimitBytes: savepoint === undefined ? settings.inlineLimitBytes : settings.savepointInlineLimitBytes,
         filePrefix: `${operatorId}-${this.spec.subtaskIndex}-${this.spec.attemptNumber}`,
+        ...(savepoint === undefined && settings.localRecoveryDir !== undefined ? { localCopyDir: settings.localRecoveryDir } : {}),
       }));
     } catch (error) {
       // The capture itself failed (user snapshotState threw): that fails the task, as in Flink.
@@ -206,7 +226,10 @@ export class Task {
     }
     // The writing runs off the task's loop; a failure declines the checkpoint but the task goes on.
     write().then(
-      (state) => events.acknowledgeCheckpoint(id, state),
+      (state) => {
+        if (settings.localRecoveryDir !== undefined && barrier.targetLocation === undefined) this.#localCopies.set(id, localFiles(state));
+        events.acknowledgeCheckpoint(id, state);
+      },
       (error: unknown) => events.declineCheckpoint(id, error),
     );
   }
@@ -261,8 +284,20 @@ export class Task {
       }
       this.#running = true;
       const restore = this.spec.restore;
+      const localDir = this.spec.checkpointing?.localRecoveryDir;
       const restored =
-        restore === undefined ? undefined : await chain.restoreState(restore, (h) => readStreamStateHandle(restore.rootDir, h));
+        restore === undefined
+          ? undefined
+          : await chain.restoreState(restore, (h) =>
+              readStreamStateHandleLocalFirst(restore.rootDir, h, localDir, (source, handle) => {
+                this.restoredFrom[source]++;
+                if (handle.kind === 'file') {
+                  this.env.logger.info(`restoring ${handle.path} from the ${source === 'local' ? 'local copy' : 'checkpoint storage'}`, {
+                    checkpointId: restore.checkpointId,
+                  });
+                }
+              }),
+            );
       await chain.open(restored);
       this.env.events?.running();
       this.#lastFlush = this.env.clock.relativeTime();
@@ -590,4 +625,18 @@ function watermarkTarget(
     },
     emitWatermarkStatus: (idle) => head.processWatermarkStatus(idle),
   };
+}
+
+/** The checksums of the file parts of a task's snapshot: the names of their local-recovery copies. */
+function localFiles(state: TaskStateSnapshot): Set<string> {
+  const files = new Set<string>();
+  for (const op of Object.values(state)) {
+    if (op.operator?.kind === 'file') files.add(op.operator.checksum);
+    for (const k of op.keyed) {
+      if (k.kind === 'heap') {
+        if (k.data.kind === 'file') files.add(k.data.checksum);
+      } else for (const f of [...k.sharedFiles, ...k.privateFiles]) if (f.kind === 'file') files.add(f.checksum);
+    }
+  }
+  return files;
 }

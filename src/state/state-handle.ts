@@ -79,6 +79,11 @@ export interface SnapshotStorageLocation {
   readonly inlineLimitBytes: number;
   /** A unique prefix for this task's file names, e.g. `<operatorId>-<subtask>-<attempt>`. */
   readonly filePrefix: string;
+  /**
+   * Local recovery: an absolute directory on this TaskManager where every state file is also written (named by
+   * its checksum), so a restore on the same TaskManager reads it locally instead of from checkpoint storage.
+   */
+  readonly localCopyDir?: string;
 }
 
 /**

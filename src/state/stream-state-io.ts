@@ -1,7 +1,7 @@
 // Writing and reading snapshot parts as StreamStateHandles: inline when small (or with memory storage), else a
 // file written whole and fsynced; reads verify the checksum.
 
-import { open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Packr } from 'msgpackr';
@@ -48,7 +48,44 @@ export async function writeStreamStateHandle(
   if (bytes.byteLength <= location.inlineLimitBytes) return { kind: 'inline', data: bytes, checksum: sum };
   const relative = `${dir}/${location.filePrefix}-${name}`;
   await writeFileDurably(join(location.rootDir, relative), bytes);
+  if (location.localCopyDir !== undefined) await writeLocalCopy(location.localCopyDir, sum, bytes);
   return { kind: 'file', path: relative, size: bytes.byteLength, checksum: sum };
+}
+
+/** The local-recovery copy of a state part: `<dir>/<checksum>`; a failure to write it only costs local recovery. */
+async function writeLocalCopy(dir: string, sum: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, sum), bytes);
+  } catch {
+    // Local recovery is an optimisation: the checkpoint storage holds the state.
+  }
+}
+
+/**
+ * Reads a handle from the local-recovery copy when there is one whose bytes match the checksum, else from the
+ * checkpoint storage; `onRead` tells which was used (for the log).
+ */
+export async function readStreamStateHandleLocalFirst(
+  rootDir: string | undefined,
+  handle: StreamStateHandle,
+  localCopyDir: string | undefined,
+  onRead: (source: 'local' | 'remote', handle: StreamStateHandle) => void,
+): Promise<Uint8Array> {
+  if (handle.kind === 'file' && localCopyDir !== undefined) {
+    try {
+      const local = await readFile(join(localCopyDir, handle.checksum));
+      if (local.byteLength === handle.size && checksum(local) === handle.checksum) {
+        onRead('local', handle);
+        return local;
+      }
+    } catch {
+      // No local copy: read the checkpoint storage.
+    }
+  }
+  const bytes = await readStreamStateHandle(rootDir, handle);
+  onRead('remote', handle);
+  return bytes;
 }
 
 /** Writes `bytes` to `path` and fsyncs it (the directory must exist). */
