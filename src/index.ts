@@ -45,6 +45,47 @@ export {
   type TimerService,
 } from './api/process-function.ts';
 export { OutputTag } from './api/output-tag.ts';
+export { WindowedStream, type KeyedWindowFunction } from './api/windowed-stream.ts';
+export { AllWindowedStream, type AllWindowFunctionOrProcess } from './api/all-windowed-stream.ts';
+export { Window } from './api/windowing/window.ts';
+export { TimeWindow } from './api/windowing/time-window.ts';
+export { GlobalWindow } from './api/windowing/global-window.ts';
+export { WindowAssigner, type WindowAssignerContext } from './api/windowing/window-assigner.ts';
+export { MergingWindowAssigner } from './api/windowing/merging-window-assigner.ts';
+export type { MergeCallback } from './api/windowing/merge-callback.ts';
+export { TumblingEventTimeWindows } from './api/windowing/tumbling-event-time-windows.ts';
+export { SlidingEventTimeWindows } from './api/windowing/sliding-event-time-windows.ts';
+export { EventTimeSessionWindows } from './api/windowing/event-time-session-windows.ts';
+export { DynamicEventTimeSessionWindows } from './api/windowing/dynamic-event-time-session-windows.ts';
+export { TumblingProcessingTimeWindows } from './api/windowing/tumbling-processing-time-windows.ts';
+export { SlidingProcessingTimeWindows } from './api/windowing/sliding-processing-time-windows.ts';
+export { ProcessingTimeSessionWindows } from './api/windowing/processing-time-session-windows.ts';
+export { DynamicProcessingTimeSessionWindows } from './api/windowing/dynamic-processing-time-session-windows.ts';
+export type { SessionWindowTimeGapExtractor } from './api/windowing/session-window-time-gap-extractor.ts';
+export { GlobalWindows } from './api/windowing/global-windows.ts';
+export type { WindowOffset } from './api/windowing/window-arguments.ts';
+export { Trigger, type TriggerContext, type OnMergeContext } from './api/windowing/trigger.ts';
+export { TriggerResult } from './api/windowing/trigger-result.ts';
+export { EventTimeTrigger } from './api/windowing/event-time-trigger.ts';
+export { ProcessingTimeTrigger } from './api/windowing/processing-time-trigger.ts';
+export { CountTrigger } from './api/windowing/count-trigger.ts';
+export { PurgingTrigger } from './api/windowing/purging-trigger.ts';
+export { ContinuousEventTimeTrigger } from './api/windowing/continuous-event-time-trigger.ts';
+export { ContinuousProcessingTimeTrigger } from './api/windowing/continuous-processing-time-trigger.ts';
+export { NeverTrigger } from './api/windowing/never-trigger.ts';
+export type { Evictor, EvictorContext } from './api/windowing/evictor.ts';
+export { CountEvictor } from './api/windowing/count-evictor.ts';
+export { TimeEvictor } from './api/windowing/time-evictor.ts';
+export { DeltaEvictor } from './api/windowing/delta-evictor.ts';
+export type { DeltaFunction } from './api/windowing/delta-function.ts';
+export { EvictableList, type EvictableIterable, type RemovingIterator } from './api/windowing/evictable-list.ts';
+export { TimestampedValue } from './api/windowing/timestamped-value.ts';
+export { ProcessWindowFunction, type ProcessWindowContext } from './api/windowing/process-window-function.ts';
+export { ProcessAllWindowFunction, type ProcessAllWindowContext } from './api/windowing/process-all-window-function.ts';
+export type { WindowFunction } from './api/windowing/window-function.ts';
+export type { AllWindowFunction } from './api/windowing/all-window-function.ts';
+export type { WindowStateStore } from './api/windowing/window-function-context.ts';
+export { type WindowSerializer, TIME_WINDOW_SERIALIZER, GLOBAL_WINDOW_SERIALIZER } from './api/windowing/window-serializer.ts';
 export {
   RichCoMapFunction,
   RichCoFlatMapFunction,

@@ -1,4 +1,5 @@
-// Probe: the window workload as a hand-written loop (window start -> key -> accumulator; a sliding record updates size/slide windows).
+// Probe: the window workload as a hand-written loop (window start -> key -> accumulator; a sliding record updates size/slide windows);
+// argv: tumbling|sliding [records] [warm-up records].
 
 import { emitSample } from '../lib/child.ts';
 import { checksum, generate, windowArgs, WINDOW_RECORDS, WINDOW_WARMUP_RECORDS, type AvgAcc } from '../lib/window-workload.ts';
@@ -47,7 +48,7 @@ function run(kind: string, records: number): number {
 
 const kind = process.argv[2] ?? 'tumbling';
 const records = Number(process.argv[3] ?? WINDOW_RECORDS);
-run(kind, WINDOW_WARMUP_RECORDS);
+run(kind, Number(process.argv[4] ?? WINDOW_WARMUP_RECORDS));
 outputs = 0;
 check = 0;
 emitSample(records, run(kind, records), { outputs, checksum: check });

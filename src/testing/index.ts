@@ -33,3 +33,6 @@ export { CoStreamFlatMap } from '../api/operators/co-stream-flat-map.ts';
 export { CoProcessOperator, KeyedCoProcessOperator } from '../api/operators/co-process-operator.ts';
 export { IntervalJoinOperator, type IntervalJoinOptions } from '../api/operators/interval-join-operator.ts';
 export { AbstractTwoInputUdfOperator } from '../api/operators/abstract-two-input-udf-operator.ts';
+export { WindowOperator } from '../api/operators/window-operator.ts';
+export { EvictingWindowOperator } from '../api/operators/evicting-window-operator.ts';
+export { SlicingWindowOperator } from '../api/operators/slicing-window-operator.ts';

@@ -2,8 +2,9 @@
 
 import { IllegalArgumentError } from '../../core/errors.ts';
 import type { Duration } from '../time.ts';
+import { ReducingStateDescriptor } from '../../state/reducing-state-descriptor.ts';
+import type { ReducingState } from '../../state/state.ts';
 import { TriggerResult } from './trigger-result.ts';
-import { reducingStateDescriptor, type TriggerReducingState } from './trigger-state.ts';
 import { Trigger, type OnMergeContext, type TriggerContext } from './trigger.ts';
 import { spanMillis } from './window-arguments.ts';
 import type { Window } from './window.ts';
@@ -17,7 +18,7 @@ import type { Window } from './window.ts';
  *   .trigger(ContinuousEventTimeTrigger.of(Time.minutes(5))) // early results every 5 minutes
  */
 export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigger<unknown, W> {
-  readonly #stateDesc = reducingStateDescriptor('fire-time', Math.min);
+  readonly #stateDesc = new ReducingStateDescriptor<number>('fire-time', (a, b) => Math.min(a, b));
 
   private constructor(private readonly interval: number) {
     super();
@@ -39,7 +40,7 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
       return TriggerResult.FIRE;
     }
     ctx.registerEventTimeTimer(window.maxTimestamp());
-    const fireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const fireTimestamp = ctx.getPartitionedState(this.#stateDesc);
     if (fireTimestamp.get() === undefined) {
       this.#registerNextFireTimestamp(timestamp - (timestamp % this.interval), window, ctx, fireTimestamp);
     }
@@ -48,7 +49,7 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
 
   onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
     if (time === window.maxTimestamp()) return TriggerResult.FIRE;
-    const fireTimestampState = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const fireTimestampState = ctx.getPartitionedState(this.#stateDesc);
     const fireTimestamp = fireTimestampState.get();
     if (fireTimestamp !== undefined && fireTimestamp === time) {
       fireTimestampState.clear();
@@ -63,7 +64,7 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
   }
 
   clear(_window: W, ctx: TriggerContext): void {
-    const fireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const fireTimestamp = ctx.getPartitionedState(this.#stateDesc);
     const timestamp = fireTimestamp.get();
     if (timestamp !== undefined) {
       ctx.deleteEventTimeTimer(timestamp);
@@ -77,7 +78,7 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
 
   override onMerge(_window: W, ctx: OnMergeContext): void {
     ctx.mergePartitionedState(this.#stateDesc);
-    const nextFireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc).get();
+    const nextFireTimestamp = ctx.getPartitionedState(this.#stateDesc).get();
     if (nextFireTimestamp !== undefined) ctx.registerEventTimeTimer(nextFireTimestamp);
   }
 
@@ -85,7 +86,7 @@ export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigg
     return `ContinuousEventTimeTrigger(${this.interval})`;
   }
 
-  #registerNextFireTimestamp(time: number, window: W, ctx: TriggerContext, state: TriggerReducingState<number>): void {
+  #registerNextFireTimestamp(time: number, window: W, ctx: TriggerContext, state: ReducingState<number>): void {
     const next = Math.min(time + this.interval, window.maxTimestamp());
     state.add(next);
     ctx.registerEventTimeTimer(next);

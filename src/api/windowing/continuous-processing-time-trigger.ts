@@ -2,8 +2,9 @@
 
 import { IllegalArgumentError } from '../../core/errors.ts';
 import type { Duration } from '../time.ts';
+import { ReducingStateDescriptor } from '../../state/reducing-state-descriptor.ts';
+import type { ReducingState } from '../../state/state.ts';
 import { TriggerResult } from './trigger-result.ts';
-import { reducingStateDescriptor, type TriggerReducingState } from './trigger-state.ts';
 import { Trigger, type OnMergeContext, type TriggerContext } from './trigger.ts';
 import { spanMillis } from './window-arguments.ts';
 import type { Window } from './window.ts';
@@ -16,7 +17,7 @@ import type { Window } from './window.ts';
  * stream.keyBy(k).window(GlobalWindows.create()).trigger(ContinuousProcessingTimeTrigger.of(Time.seconds(10)))
  */
 export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends Trigger<unknown, W> {
-  readonly #stateDesc = reducingStateDescriptor('fire-time', Math.min);
+  readonly #stateDesc = new ReducingStateDescriptor<number>('fire-time', (a, b) => Math.min(a, b));
 
   private constructor(private readonly interval: number) {
     super();
@@ -33,7 +34,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   }
 
   onElement(_element: unknown, _timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const fireTimestamp = ctx.getPartitionedState(this.#stateDesc);
     const now = ctx.getCurrentProcessingTime();
     if (fireTimestamp.get() === undefined) {
       this.#registerNextFireTimestamp(now - (now % this.interval), window, ctx, fireTimestamp);
@@ -46,7 +47,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   }
 
   onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const fireTimestamp = ctx.getPartitionedState(this.#stateDesc);
     if (fireTimestamp.get() === time) {
       fireTimestamp.clear();
       this.#registerNextFireTimestamp(time, window, ctx, fireTimestamp);
@@ -56,7 +57,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   }
 
   clear(_window: W, ctx: TriggerContext): void {
-    const fireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const fireTimestamp = ctx.getPartitionedState(this.#stateDesc);
     const timestamp = fireTimestamp.get();
     if (timestamp !== undefined) {
       ctx.deleteProcessingTimeTimer(timestamp);
@@ -71,7 +72,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   override onMerge(_window: W, ctx: OnMergeContext): void {
     // The merged windows' fire times fold into the result window's (minimum); their own states go away.
     ctx.mergePartitionedState(this.#stateDesc);
-    const nextFireTimestamp = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc).get();
+    const nextFireTimestamp = ctx.getPartitionedState(this.#stateDesc).get();
     if (nextFireTimestamp !== undefined) ctx.registerProcessingTimeTimer(nextFireTimestamp);
   }
 
@@ -79,7 +80,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
     return `ContinuousProcessingTimeTrigger(${this.interval})`;
   }
 
-  #registerNextFireTimestamp(time: number, window: W, ctx: TriggerContext, state: TriggerReducingState<number>): void {
+  #registerNextFireTimestamp(time: number, window: W, ctx: TriggerContext, state: ReducingState<number>): void {
     const next = Math.min(time + this.interval, window.maxTimestamp());
     state.add(next);
     ctx.registerProcessingTimeTimer(next);

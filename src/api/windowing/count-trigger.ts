@@ -1,8 +1,9 @@
 // CountTrigger: fires when a window has received a given number of elements since it last fired.
 
 import { IllegalArgumentError } from '../../core/errors.ts';
+import { ReducingStateDescriptor } from '../../state/reducing-state-descriptor.ts';
+import type { ReducingState } from '../../state/state.ts';
 import { TriggerResult } from './trigger-result.ts';
-import { reducingStateDescriptor, type TriggerReducingState } from './trigger-state.ts';
 import { Trigger, type OnMergeContext, type TriggerContext } from './trigger.ts';
 import type { Window } from './window.ts';
 
@@ -14,7 +15,7 @@ import type { Window } from './window.ts';
  * stream.keyBy(k).window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(100)))
  */
 export class CountTrigger<W extends Window = Window> extends Trigger<unknown, W> {
-  readonly #stateDesc = reducingStateDescriptor('count', (a, b) => a + b);
+  readonly #stateDesc = new ReducingStateDescriptor<number>('count', (a, b) => a + b);
 
   private constructor(private readonly maxCount: number) {
     super();
@@ -26,7 +27,7 @@ export class CountTrigger<W extends Window = Window> extends Trigger<unknown, W>
   }
 
   onElement(_element: unknown, _timestamp: number, _window: W, ctx: TriggerContext): TriggerResult {
-    const count = ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc);
+    const count = ctx.getPartitionedState(this.#stateDesc);
     count.add(1);
     if ((count.get() ?? 0) >= this.maxCount) {
       count.clear();
@@ -44,7 +45,7 @@ export class CountTrigger<W extends Window = Window> extends Trigger<unknown, W>
   }
 
   clear(_window: W, ctx: TriggerContext): void {
-    ctx.getPartitionedState<TriggerReducingState<number>>(this.#stateDesc).clear();
+    ctx.getPartitionedState(this.#stateDesc).clear();
   }
 
   override canMerge(): boolean {

@@ -1,17 +1,19 @@
 // ProcessAllWindowFunction: evaluates a window of a non-keyed stream (windowAll) with its context.
 
 import { AbstractRichFunction, type Collector } from '../functions.ts';
-import type { SideOutputTag, WindowStateStore } from './window-function-context.ts';
+import type { OutputTag } from '../output-tag.ts';
+import type { WindowStateStore } from './window-function-context.ts';
 import type { Window } from './window.ts';
 
 /** What `process` and `clear` may ask about the window being evaluated (no key: the stream is not keyed). */
 export interface ProcessAllWindowContext<W extends Window> {
   window(): W;
-  /** State scoped to this window. */
+  /** State scoped to this window; removed with the window, after `clear(context)`. */
   windowState(): WindowStateStore;
   /** State across windows. */
   globalState(): WindowStateStore;
-  output<X>(outputTag: SideOutputTag<X>, value: X): void;
+  /** Emits `value` into the side output `outputTag`, with the window's `maxTimestamp()`. */
+  output<X>(outputTag: OutputTag<X>, value: X): void;
 }
 
 /**
@@ -27,5 +29,6 @@ export interface ProcessAllWindowContext<W extends Window> {
 export abstract class ProcessAllWindowFunction<IN, OUT, W extends Window> extends AbstractRichFunction {
   abstract process(context: ProcessAllWindowContext<W>, elements: Iterable<IN>, out: Collector<OUT>): void;
 
+  /** Called when the window is removed, with its context. */
   clear(_context: ProcessAllWindowContext<W>): void {}
 }

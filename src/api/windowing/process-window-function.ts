@@ -1,7 +1,8 @@
 // ProcessWindowFunction: evaluates a window of a keyed stream with its key, window, clocks, state and side outputs.
 
 import { AbstractRichFunction, type Collector } from '../functions.ts';
-import type { SideOutputTag, WindowStateStore } from './window-function-context.ts';
+import type { OutputTag } from '../output-tag.ts';
+import type { WindowStateStore } from './window-function-context.ts';
 import type { Window } from './window.ts';
 
 /** What `process` and `clear` may ask about the window being evaluated. */
@@ -9,11 +10,16 @@ export interface ProcessWindowContext<W extends Window> {
   window(): W;
   currentProcessingTime(): number;
   currentWatermark(): number;
-  /** State scoped to the key and this window; the operator clears it with the window (call it from `clear`). */
+  /**
+   * State scoped to the key and this window. When the window is removed the operator calls `clear(context)` and
+   * then deletes every state the function reached through `windowState()` for it. Not available with merging
+   * (session) windows, as in Flink.
+   */
   windowState(): WindowStateStore;
   /** State scoped to the key, across its windows. */
   globalState(): WindowStateStore;
-  output<X>(outputTag: SideOutputTag<X>, value: X): void;
+  /** Emits `value` into the side output `outputTag`, with the window's `maxTimestamp()`. */
+  output<X>(outputTag: OutputTag<X>, value: X): void;
 }
 
 /**
@@ -29,6 +35,9 @@ export interface ProcessWindowContext<W extends Window> {
 export abstract class ProcessWindowFunction<IN, OUT, KEY, W extends Window> extends AbstractRichFunction {
   abstract process(key: KEY, context: ProcessWindowContext<W>, elements: Iterable<IN>, out: Collector<OUT>): void;
 
-  /** Called when the window is purged: delete what was kept in `context.windowState()`. */
+  /**
+   * Called when the window is removed (the watermark passed `maxTimestamp() + allowedLateness`, or the
+   * processing-time clock passed `maxTimestamp()`), with the window's context: release what `process` kept for it.
+   */
   clear(_context: ProcessWindowContext<W>): void {}
 }

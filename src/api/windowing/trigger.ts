@@ -1,12 +1,15 @@
 // Trigger: decides when a window is evaluated and purged, from elements, timers and merges (Flink's Trigger).
 
 import { IllegalStateError } from '../../core/errors.ts';
+import type { StateDescriptor } from '../../state/state-descriptor.ts';
+import type { State } from '../../state/state.ts';
 import type { TriggerResult } from './trigger-result.ts';
 import type { Window } from './window.ts';
 
 /**
  * What a trigger may do while it runs: read the clocks, (de)register timers for the current key and window, and
- * reach its state for the current key and window. The window operator implements it.
+ * reach keyed state scoped to the current key and window. The window operator implements it over its keyed
+ * state backend and timer service.
  */
 export interface TriggerContext {
   getCurrentProcessingTime(): number;
@@ -18,15 +21,19 @@ export interface TriggerContext {
   deleteEventTimeTimer(time: number): void;
   deleteProcessingTimeTimer(time: number): void;
   /**
-   * The state described by `descriptor`, scoped to the current key and window (Flink's `getPartitionedState`).
-   * Built-in triggers pass a `TriggerStateDescriptor` and expect a `TriggerReducingState`.
+   * The keyed state described by `descriptor` (e.g. a `ReducingStateDescriptor`), scoped to the current key and
+   * window (Flink's `getPartitionedState`). It is checkpointed with the operator; clear it in `clear`.
    */
-  getPartitionedState<S>(descriptor: { readonly name: string }): S;
+  getPartitionedState<S extends State>(descriptor: StateDescriptor<S>): S;
 }
 
 /** The context of `onMerge`: also folds the merged windows' state into the result window's. */
 export interface OnMergeContext extends TriggerContext {
-  mergePartitionedState(descriptor: { readonly name: string }): void;
+  /**
+   * Merges the state `descriptor` names of every window that merged into the current (result) window's; the
+   * merged windows' entries go away. The state must be mergeable: list, reducing or aggregating.
+   */
+  mergePartitionedState<S extends State>(descriptor: StateDescriptor<S>): void;
 }
 
 /**
@@ -45,9 +52,9 @@ export interface OnMergeContext extends TriggerContext {
 export abstract class Trigger<T, W extends Window> {
   /** Called for every element added to a window. */
   abstract onElement(element: T, timestamp: number, window: W, ctx: TriggerContext): TriggerResult;
-  /** Called when an event-time timer registered by this trigger fires. */
+  /** Called when an event-time timer registered for the window fires. */
   abstract onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult;
-  /** Called when a processing-time timer registered by this trigger fires. */
+  /** Called when a processing-time timer registered for the window fires. */
   abstract onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult;
   /** Called when the window is removed: delete timers and state this trigger holds for it. */
   abstract clear(window: W, ctx: TriggerContext): void;

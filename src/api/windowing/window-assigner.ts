@@ -1,6 +1,7 @@
 // WindowAssigner: puts each element into zero or more windows and names the trigger those windows use by default.
 
 import type { Trigger } from './trigger.ts';
+import { DEFAULT_WINDOW_SERIALIZER, type WindowSerializer } from './window-serializer.ts';
 import type { Window } from './window.ts';
 
 /** What an assigner may ask of the operator: the processing-time clock. */
@@ -19,4 +20,12 @@ export abstract class WindowAssigner<T, W extends Window> {
   abstract getDefaultTrigger(): Trigger<T, W>;
   /** Whether windows are in event time (late-element dropping and cleanup follow the watermark). */
   abstract isEventTime(): boolean;
+
+  /**
+   * How the operator stores this assigner's windows as state namespaces (Flink's `getWindowSerializer`). The
+   * default handles TimeWindow and GlobalWindow; override it for a custom Window class.
+   */
+  getWindowSerializer(): WindowSerializer<W> {
+    return DEFAULT_WINDOW_SERIALIZER as WindowSerializer<W>;
+  }
 }

@@ -11,6 +11,6 @@ export abstract class Window {
   abstract maxTimestamp(): number;
   /** Value equality: same kind and same bounds. */
   abstract equals(other: Window): boolean;
-  /** A stable string, unique per window value (usable as a Map key or a state namespace). */
+  /** A stable string, unique per window value (usable as a Map key; state uses the assigner's WindowSerializer). */
   abstract toString(): string;
 }

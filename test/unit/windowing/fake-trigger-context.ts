@@ -1,18 +1,31 @@
-// A fake TriggerContext for trigger tests: manual clocks, recorded timers, reducing states per window.
+// A fake TriggerContext for trigger tests: manual clocks and recorded timers, with trigger state in a real heap
+// keyed state backend (one key, the window as namespace), as the window operator keeps it.
 
+import { ManualClock } from '../../../src/core/clock.ts';
 import type { OnMergeContext } from '../../../src/api/windowing/trigger.ts';
-import type { TriggerReducingState, TriggerStateDescriptor } from '../../../src/api/windowing/trigger-state.ts';
+import { HeapKeyedStateBackend } from '../../../src/state/heap-keyed-state-backend.ts';
+import { KeyGroupRange } from '../../../src/state/key-group.ts';
+import { ReducingStateDescriptor } from '../../../src/state/reducing-state-descriptor.ts';
+import type { StateDescriptor } from '../../../src/state/state-descriptor.ts';
+import type { InternalMergingState, State } from '../../../src/state/state.ts';
 
-/** Reducing states per (window, name), as a window operator would scope them to the current key. */
 export class FakeTriggerContext implements OnMergeContext {
   processingTime = 0;
   watermark = Number.NEGATIVE_INFINITY;
   readonly eventTimers = new Set<number>();
   readonly processingTimers = new Set<number>();
-  /** The current window's namespace; the windows being merged, during onMerge. */
+  /** The current window's namespace; during onMerge, `mergedWindows` are the windows merged into it. */
   window = 'w';
   mergedWindows: string[] = [];
-  readonly states = new Map<string, { value: unknown }>();
+  readonly backend = new HeapKeyedStateBackend({
+    keyGroupRange: new KeyGroupRange(0, 127),
+    maxParallelism: 128,
+    clock: new ManualClock(),
+  });
+
+  constructor() {
+    this.backend.setCurrentKey('the-key');
+  }
 
   getCurrentProcessingTime(): number {
     return this.processingTime;
@@ -33,32 +46,23 @@ export class FakeTriggerContext implements OnMergeContext {
     this.processingTimers.delete(time);
   }
 
-  getPartitionedState<S>(descriptor: { readonly name: string }): S {
-    const d = descriptor as TriggerStateDescriptor<unknown>;
-    return this.#state(this.window, d) as S;
+  getPartitionedState<S extends State>(descriptor: StateDescriptor<S>): S {
+    return this.backend.getPartitionedState(this.window, descriptor);
   }
 
-  mergePartitionedState(descriptor: { readonly name: string }): void {
-    const d = descriptor as TriggerStateDescriptor<unknown>;
-    const target = this.#state(this.window, d);
-    for (const w of this.mergedWindows) {
-      const source = this.#state(w, d);
-      const v = source.get();
-      if (v !== undefined) target.add(v);
-      source.clear();
-    }
+  mergePartitionedState<S extends State>(descriptor: StateDescriptor<S>): void {
+    if (this.mergedWindows.length === 0) return;
+    const state = this.backend.getPartitionedState(descriptor) as unknown as InternalMergingState;
+    state.mergeNamespaces(this.window, this.mergedWindows);
   }
 
-  #state(window: string, d: TriggerStateDescriptor<unknown>): TriggerReducingState<unknown> {
-    const id = `${window}/${d.name}`;
-    const states = this.states;
-    return {
-      get: () => states.get(id)?.value,
-      add: (v) => {
-        const cur = states.get(id);
-        states.set(id, { value: cur === undefined ? v : d.reduce(cur.value, v) });
-      },
-      clear: () => void states.delete(id),
-    };
+  /** The value of the numeric reducing state `name` in `window` (undefined when empty). */
+  reducingValue(name: string, window = this.window): number | undefined {
+    return this.backend.getPartitionedState(window, new ReducingStateDescriptor<number>(name, (a, b) => a + b)).get();
+  }
+
+  /** State entries held, all windows. */
+  numStateEntries(): number {
+    return this.backend.numKeyValueStateEntries();
   }
 }

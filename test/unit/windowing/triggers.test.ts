@@ -1,4 +1,4 @@
-// Built-in triggers against a fake TriggerContext that records timers and keeps reducing states per window.
+// Built-in triggers against a fake TriggerContext that records timers and keeps their state in a heap keyed backend.
 
 import { describe, expect, it } from 'vitest';
 import { ContinuousEventTimeTrigger } from '../../../src/api/windowing/continuous-event-time-trigger.ts';
@@ -85,9 +85,9 @@ describe('CountTrigger', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((i) => t.onElement(i, 0, w, ctx).toString())).toEqual([
       'CONTINUE', 'CONTINUE', 'FIRE', 'CONTINUE', 'CONTINUE', 'FIRE', 'CONTINUE',
     ]);
-    expect(ctx.states.get('w/count')?.value).toBe(1);
+    expect(ctx.reducingValue('count')).toBe(1);
     t.clear(w, ctx);
-    expect(ctx.states.size).toBe(0);
+    expect(ctx.numStateEntries()).toBe(0);
     expect(String(t)).toBe('CountTrigger(3)');
   });
 
@@ -138,7 +138,7 @@ describe('ContinuousEventTimeTrigger', () => {
     expect(t.onEventTime(45, big, ctx)).toBe(CONTINUE);
     expect(t.onEventTime(60, big, ctx)).toBe(FIRE);
     expect(t.onEventTime(90, big, ctx)).toBe(FIRE);
-    expect(ctx.states.get('w/fire-time')?.value).toBe(99); // capped at maxTimestamp
+    expect(ctx.reducingValue('fire-time')).toBe(99); // capped at maxTimestamp
     expect(t.onEventTime(99, big, ctx)).toBe(FIRE);
   });
 
@@ -184,7 +184,7 @@ describe('ContinuousProcessingTimeTrigger', () => {
     expect(t.onEventTime(40, g, ctx)).toBe(CONTINUE);
     t.clear(g, ctx);
     expect(ctx.processingTimers.has(40)).toBe(false);
-    expect(ctx.states.size).toBe(0);
+    expect(ctx.numStateEntries()).toBe(0);
     ctx.window = 'm';
     ctx.mergedWindows = [];
     t.onMerge(g, ctx);
