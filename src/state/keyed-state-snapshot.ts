@@ -19,10 +19,16 @@ export type StateSnapshotEntry =
   | readonly [canonicalKey: CanonicalKey, key: Key, value: unknown, ttlTimestamp: number | null]
   | readonly [canonicalKey: CanonicalKey, key: Key, value: unknown, ttlTimestamp: number | null, namespace: Namespace];
 
-/** The entries of one state in one key group. */
+/**
+ * The entries of one state in one key group. The common case — void namespace, no TTL, a key that is its own
+ * canonical form (a number or string) — is stored as two columns, `keys[i]` holding `values[i]`: a
+ * `Float64Array` when every one is a number, so capturing and encoding a million numeric entries is a copy
+ * of memory rather than a million small arrays. Everything else is in `entries`.
+ */
 export interface KeyGroupStateSnapshot {
   readonly keyGroup: number;
   readonly entries: readonly StateSnapshotEntry[];
+  readonly columns?: { readonly keys: Float64Array | readonly unknown[]; readonly values: Float64Array | readonly unknown[] };
 }
 
 /** One state (one descriptor name): its kind, TTL configuration, and entries per non-empty key group. */

@@ -162,9 +162,11 @@ export class StateTable<V> {
         } else if (ttl !== undefined) entries.push([e.canonicalKey, e.key, value, e.timestamp]);
         else entries.push([e.canonicalKey, e.key, value]);
       };
-      for (const e of this.#plain[g - start]!.values()) add(e);
+      const plain = this.#plain[g - start]!;
+      const columns = ttl === undefined && plain.size > 0 ? captureColumns(plain, toData, entries) : undefined;
+      if (columns === undefined) for (const e of plain.values()) add(e);
       for (const byNamespace of this.#namespaced[g - start]!.values()) for (const e of byNamespace.values()) add(e);
-      if (entries.length > 0) keyGroups.push({ keyGroup: g, entries });
+      if (entries.length > 0 || columns !== undefined) keyGroups.push(columns === undefined ? { keyGroup: g, entries } : { keyGroup: g, entries, columns });
     }
     const out: StateSnapshot = { name: this.name, kind: this.kind, keyGroups };
     return ttl === undefined ? out : { ...out, ttl: ttl.toData() };
@@ -177,6 +179,14 @@ export class StateTable<V> {
   restoreKeyGroup(keyGroup: KeyGroupStateSnapshot, now: number): void {
     const index = keyGroup.keyGroup - this.keyGroupRange.startKeyGroup;
     const fromData = restoredForm(this.kind);
+    const columns = keyGroup.columns;
+    if (columns !== undefined) {
+      const { keys, values } = columns;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string | number;
+        this.insert(new StateEntry<V>(key, key, null, undefined, index, fromData(values[i]) as V, now));
+      }
+    }
     for (const entry of keyGroup.entries) {
       const [ck, key, value] = entry;
       const ts = entry.length > 3 && entry[3] !== null && entry[3] !== undefined ? entry[3] : now;
@@ -212,4 +222,52 @@ function restoredForm(kind: StateKind): (data: unknown) => unknown {
     default:
       return (data) => data;
   }
+}
+
+/**
+ * The void-namespace entries of one key group as columns (see KeyGroupStateSnapshot): numbers go into
+ * Float64Arrays until a value of another type turns that column into a plain array. Entries whose key is not its
+ * own canonical form (composite keys) go to `rest`; undefined when none fits a column.
+ */
+function captureColumns<V>(
+  plain: Map<CanonicalKey, StateEntry<V>>,
+  toData: (value: unknown) => unknown,
+  rest: StateSnapshotEntry[],
+): { keys: Float64Array | unknown[]; values: Float64Array | unknown[] } | undefined {
+  const n = plain.size;
+  let numKeys: Float64Array | undefined = new Float64Array(n);
+  let numValues: Float64Array | undefined = new Float64Array(n);
+  let keys: unknown[] | undefined;
+  let values: unknown[] | undefined;
+  let i = 0;
+  for (const e of plain.values()) {
+    const key = e.key;
+    if (key !== e.canonicalKey) {
+      rest.push([e.canonicalKey, key, toData(e.value)]);
+      continue;
+    }
+    const value = toData(e.value);
+    if (numKeys !== undefined) {
+      if (typeof key === 'number') numKeys[i] = key;
+      else {
+        keys = Array.from(numKeys.subarray(0, i));
+        numKeys = undefined;
+        keys.push(key);
+      }
+    } else keys!.push(key);
+    if (numValues !== undefined) {
+      if (typeof value === 'number') numValues[i] = value;
+      else {
+        values = Array.from(numValues.subarray(0, i));
+        numValues = undefined;
+        values.push(value);
+      }
+    } else values!.push(value);
+    i++;
+  }
+  if (i === 0) return undefined;
+  return {
+    keys: numKeys !== undefined ? numKeys.subarray(0, i) : keys!,
+    values: numValues !== undefined ? numValues.subarray(0, i) : values!,
+  };
 }
