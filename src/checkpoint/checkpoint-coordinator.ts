@@ -400,7 +400,10 @@ export class CheckpointCoordinator {
     this.context.notifyAborted(p.id);
     this.#track(p.savepointDir === undefined ? this.storage.discard(p.id) : rm(p.savepointDir, { recursive: true, force: true }));
     p.reject(error);
-    if (!countsAsFailure) return;
+    if (!countsAsFailure) {
+      this.context.log(`Checkpoint ${p.id} aborted: ${error.message}`, { checkpointId: p.id });
+      return;
+    }
     this.stats.numberOfFailedCheckpoints++;
     this.context.log(`Checkpoint ${p.id} failed: ${error.message}`, { checkpointId: p.id });
     if (p.type !== 'CHECKPOINT') return; // a failed savepoint does not fail the job

@@ -66,7 +66,25 @@ export interface TaskEventListener {
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
 
-const yieldThread = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * When this thread last gave the event loop a turn. Shared by every task of the thread: tasks that wait on each
+ * other (a full local channel, an empty one) hand over through promises alone, which never lets timers, I/O or
+ * messages run, so the turn is taken by time, whoever happens to be running.
+ */
+let lastEventLoopTurn = performance.now();
+
+const yieldThread = (): Promise<void> =>
+  new Promise((resolve) =>
+    setImmediate(() => {
+      lastEventLoopTurn = performance.now();
+      resolve();
+    }),
+  );
+
+/** Gives the event loop a turn when this thread has not had one for MAX_SLICE_MS (timers, messages, I/O). */
+function eventLoopTurnDue(): boolean {
+  return performance.now() - lastEventLoopTurn >= MAX_SLICE_MS;
+}
 
 export class Task {
   #cancelled = false;
@@ -342,7 +360,6 @@ export class Task {
     let nextWatermark = clock.relativeTime() + interval;
     const latencyInterval = this.#latencyInterval;
     let nextLatencyMarker = clock.relativeTime() + latencyInterval;
-    let sliceStart = clock.relativeTime();
     while (!this.#cancelled) {
       if (this.#mailbox.length > 0) await this.#processMail();
       let status;
@@ -372,15 +389,11 @@ export class Task {
         let wake = interval > 0 ? nextWatermark - now : Number.POSITIVE_INFINITY;
         if (latencyInterval > 0) wake = Math.min(wake, nextLatencyMarker - now);
         await this.#race(source.isAvailable(), Number.isFinite(wake) ? Math.max(0, wake) : undefined, 'idle');
-        sliceStart = clock.relativeTime();
       } else if (!chain.outputsAvailable()) {
         this.#flushBeforeWait(chain);
         await this.#race(chain.outputsAvailability(), undefined, 'backpressure');
-        sliceStart = clock.relativeTime();
-      } else if (now - sliceStart >= MAX_SLICE_MS) {
-        await yieldThread();
-        sliceStart = clock.relativeTime();
       }
+      if (eventLoopTurnDue()) await yieldThread();
     }
   }
 
@@ -406,7 +419,6 @@ export class Task {
       entry.valve = new StatusWatermarkValve(entry.local.length, watermarkTarget(head, input, headIO));
     }
     const valveOf = (c: number): StatusWatermarkValve => valves.get(inputOfChannel[c]!)!.valve;
-    let sliceStart = clock.relativeTime();
 
     const barriers = new CheckpointBarrierHandler(
       gate.channels.length,
@@ -431,7 +443,6 @@ export class Task {
         if (gate.isFinished) return;
         this.#flushBeforeWait(chain);
         await this.#race(gate.available(), undefined, 'idle');
-        sliceStart = clock.relativeTime();
         continue;
       }
       try {
@@ -494,11 +505,8 @@ export class Task {
       if (!chain.outputsAvailable()) {
         this.#flushBeforeWait(chain);
         await this.#race(chain.outputsAvailability(), undefined, 'backpressure');
-        sliceStart = clock.relativeTime();
-      } else if (now - sliceStart >= MAX_SLICE_MS) {
-        await yieldThread();
-        sliceStart = clock.relativeTime();
       }
+      if (eventLoopTurnDue()) await yieldThread();
     }
   }
 
@@ -584,6 +592,9 @@ export class Task {
         const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
         await Promise.race([...waits, timeout]);
       }
+      // Waits between tasks of one thread resolve through promises alone; the event loop's turn taken here counts
+      // as part of the wait (another task ran meanwhile), not as this task's busy time.
+      if (kind !== undefined && eventLoopTurnDue()) await yieldThread();
     } finally {
       clearTimeout(timer);
       const waited = clock.relativeTime() - start;
