@@ -22,9 +22,17 @@ const BENCHMARKS: readonly Benchmark[] = [
   { file: 'metrics-overhead.ts', names: ['metrics-overhead'] },
   { file: 'keyed-state-throughput.ts', names: ['keyed-state-throughput', 'keyed-state-job'] },
   { file: 'window-throughput.ts', names: ['window-tumbling', 'window-sliding', 'window-sliding-vs-tumbling'] },
+  {
+    file: 'checkpoint.ts',
+    names: ['checkpoint-overhead-memory', 'checkpoint-overhead-file', 'checkpoint-overhead-leveldb', 'checkpoint-write-file', 'checkpoint-write-leveldb'],
+  },
 ];
 
-const filters = process.argv.slice(2);
+// Names select benchmarks; `--flag value` pairs after them are passed to the benchmark files (e.g. checkpoint's).
+const argv = process.argv.slice(2);
+const firstFlag = argv.findIndex((a) => a.startsWith('--'));
+const filters = firstFlag < 0 ? argv : argv.slice(0, firstFlag);
+const passThrough = firstFlag < 0 ? [] : argv.slice(firstFlag);
 const selected = BENCHMARKS.filter((b) => filters.length === 0 || b.names.some((n) => filters.some((f) => n.includes(f))));
 if (selected.length === 0) {
   process.stderr.write(`no benchmark matches ${filters.join(' ')}; known: ${BENCHMARKS.flatMap((b) => b.names).join(', ')}\n`);
@@ -33,7 +41,7 @@ if (selected.length === 0) {
 
 function runFile(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...passThrough], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'inherit', 'inherit'],
     });

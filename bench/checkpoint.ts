@@ -1,0 +1,81 @@
+// Benchmarks of checkpointing, one row per backend (`<benchmark>-<backend>`), each against a baseline of the same run:
+//   checkpoint-overhead: a keyed job at full speed with checkpoints every interval vs the same job without.
+//   checkpoint-write:    snapshot ~100 MB of keyed state (capture, encode, write, fsync) vs writing the same
+//                        bytes sequentially with fsync.
+// Parameters (npm run bench -- checkpoint --keys 200000 --interval 500 --backend file):
+//   --backend memory|file|leveldb|all   --keys N (1000000)   --records N (keys * 20)   --interval ms (1000)
+//   --state-mb N (100, checkpoint-write)
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { alternate } from './lib/alternate.ts';
+import { runProbe } from './lib/child.ts';
+import { note, report } from './lib/report.ts';
+import { formatRate, median } from './lib/stats.ts';
+import { REPETITIONS } from './lib/workload.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    backend: { type: 'string', default: 'all' },
+    keys: { type: 'string', default: '1000000' },
+    records: { type: 'string' },
+    interval: { type: 'string', default: '1000' },
+    'state-mb': { type: 'string', default: '100' },
+  },
+  allowPositionals: true,
+});
+const keys = Number(values.keys);
+const records = Number(values.records ?? keys * 20);
+const interval = Number(values.interval);
+const backends = values.backend === 'all' ? ['memory', 'file', 'leveldb'] : [values.backend!];
+
+interface JobSample {
+  recordsPerSecond: number;
+  checkpoints: number;
+}
+
+const table: string[][] = [['benchmark', 'backend', 'with', 'without', 'ratio', 'checkpoints']];
+for (const backend of backends) {
+  const dir = await mkdtemp(join(tmpdir(), `sluice-bench-${backend}-`));
+  try {
+    const [withCp, without] = await alternate<JobSample & { records: number; ms: number }>(
+      [
+        { label: `${backend}, checkpoint every ${interval} ms`, script: 'probes/checkpoint-job.ts', args: [backend, keys, records, interval, dir] },
+        { label: 'no checkpoints', script: 'probes/checkpoint-job.ts', args: ['none', keys, records, interval, dir] },
+      ],
+      REPETITIONS,
+    );
+    const checkpoints = median(withCp!.samples.map((s) => s.checkpoints));
+    const ratio = withCp!.median / without!.median;
+    report(
+      { name: `checkpoint-overhead-${backend}`, value: withCp!.median, unit: 'records/s', baseline: 'same job without checkpoints', baselineValue: without!.median, ratio },
+      `${formatRate(withCp!.median)} with checkpoints every ${interval} ms (${checkpoints} completed) vs ${formatRate(without!.median)} ` +
+        `without (${keys} keys, ${records} records, ValueState per key, in-process; target >= ${backend === 'leveldb' ? 0.8 : 0.9})`,
+    );
+    table.push(['checkpoint-overhead', backend, formatRate(withCp!.median), formatRate(without!.median), ratio.toFixed(3), String(checkpoints)]);
+
+    if (backend !== 'memory') {
+      const samples: { snapshotMs: number; diskMs: number; bytes: number }[] = [];
+      for (let r = 0; r < REPETITIONS; r++) {
+        samples.push(await runProbe('probes/checkpoint-write.ts', [backend, values['state-mb']!, dir]));
+      }
+      const snapshot = median(samples.map((s) => s.snapshotMs));
+      const disk = median(samples.map((s) => s.diskMs));
+      const bytes = median(samples.map((s) => s.bytes));
+      const mbps = (ms: number): number => bytes / 1e6 / (ms / 1000);
+      report(
+        { name: `checkpoint-write-${backend}`, value: mbps(snapshot), unit: 'MB/s', baseline: 'sequential write + fsync of the same bytes', baselineValue: mbps(disk), ratio: disk / snapshot },
+        `snapshot of ${(bytes / 1e6).toFixed(0)} MB in ${snapshot.toFixed(0)} ms (${mbps(snapshot).toFixed(0)} MB/s) vs raw write+fsync ` +
+          `${disk.toFixed(0)} ms (${mbps(disk).toFixed(0)} MB/s), measured right before; target >= 0.5 of disk bandwidth`,
+      );
+      table.push(['checkpoint-write', backend, `${mbps(snapshot).toFixed(0)} MB/s`, `${mbps(disk).toFixed(0)} MB/s`, (disk / snapshot).toFixed(3), '']);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+note('\n' + table.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')).join('\n'));
