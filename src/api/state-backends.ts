@@ -3,6 +3,7 @@
 import { CheckpointingOptions, StateBackendOptions } from '../config/checkpointing-options.ts';
 import type { Configuration } from '../config/configuration.ts';
 import { IllegalArgumentError } from '../core/errors.ts';
+import { PredefinedOptions } from '../state/leveldb/predefined-options.ts';
 
 /** A state backend choice; `env.setStateBackend` writes it into the job's configuration (`state.backend`, ...). */
 export interface StateBackend {
@@ -62,14 +63,7 @@ export class FsStateBackend implements StateBackend {
   }
 }
 
-/** LevelDB option presets (Flink's PredefinedOptions for RocksDB). */
-export type PredefinedOptions = 'DEFAULT' | 'SPINNING_DISK_OPTIMIZED' | 'SPINNING_DISK_OPTIMIZED_HIGH_MEM' | 'FLASH_SSD_OPTIMIZED';
-export const PredefinedOptions = Object.freeze({
-  DEFAULT: 'DEFAULT',
-  SPINNING_DISK_OPTIMIZED: 'SPINNING_DISK_OPTIMIZED',
-  SPINNING_DISK_OPTIMIZED_HIGH_MEM: 'SPINNING_DISK_OPTIMIZED_HIGH_MEM',
-  FLASH_SSD_OPTIMIZED: 'FLASH_SSD_OPTIMIZED',
-} as const);
+export { PredefinedOptions } from '../state/leveldb/predefined-options.ts';
 
 /**
  * Keyed state in a classic-level (LevelDB) database per task, on local disk; checkpoints under `checkpointUri`,

@@ -22,8 +22,9 @@ import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
 import { TaskTimeAccounting } from './metrics/io-metrics.ts';
 import { registerTaskMetrics } from './metrics/task-metrics.ts';
 import type { TaskMetricGroup } from '../metrics/task-metric-group.ts';
-import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.ts';
-import { KeyGroupRange, type Key } from '../state/key-group.ts';
+import type { Key } from '../state/key-group.ts';
+import type { CheckpointableKeyedStateBackend } from '../state/state-handle.ts';
+import { createKeyedStateBackends } from './keyed-state-backends.ts';
 import type { Cancellable, ProcessingTimeService } from '../state/processing-time-service.ts';
 import { SystemProcessingTimeService } from '../state/system-processing-time-service.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
@@ -258,7 +259,9 @@ export class Task {
     let finished = false;
     const systemTimers = this.env.processingTimeService === undefined ? new SystemProcessingTimeService(this.env.clock) : undefined;
     const timers = this.#taskTimers(this.env.processingTimeService ?? systemTimers!, () => chain);
+    let backends = new Map<string, CheckpointableKeyedStateBackend>();
     try {
+      backends = await createKeyedStateBackends(this.spec, this.env.graph, this.#configuration, this.env.clock);
       chain = new OperatorChain(this.spec, {
         configuration: this.#configuration,
         graph: this.env.graph,
@@ -267,12 +270,7 @@ export class Task {
         logger: this.env.logger,
         operatorMetricGroup: (id, name) => this.env.metrics.getOrAddOperator(id, name),
         processingTimeService: timers,
-        createKeyedStateBackend: () =>
-          new HeapKeyedStateBackend({
-            keyGroupRange: KeyGroupRange.forOperator(this.spec.maxParallelism, this.spec.parallelism, this.spec.subtaskIndex),
-            maxParallelism: this.spec.maxParallelism,
-            clock: this.env.clock,
-          }),
+        createKeyedStateBackend: (operatorId) => backends.get(operatorId)!,
       });
       this.chain = chain;
       if (chain.systemMetrics) {
@@ -348,6 +346,7 @@ export class Task {
       try {
         await chain?.close(finished);
       } finally {
+        for (const backend of backends.values()) await backend.close().catch(() => {});
         gate?.close();
         this.env.releaseChannels(this.spec);
       }

@@ -81,3 +81,15 @@ export function selectKeyGroups(snapshot: KeyedStateSnapshot, range: KeyGroupRan
     timerServices: snapshot.timerServices.map((t) => ({ ...t, keyGroups: t.keyGroups.filter(inRange) })),
   };
 }
+
+/** Every entry of a key group, from its columns and its entry list alike (for readers that need one form). */
+export function* keyGroupEntries(group: KeyGroupStateSnapshot): Generator<StateSnapshotEntry> {
+  const columns = group.columns;
+  if (columns !== undefined) {
+    for (let i = 0; i < columns.keys.length; i++) {
+      const key = columns.keys[i] as string | number;
+      yield [key, key, columns.values[i]];
+    }
+  }
+  yield* group.entries;
+}

@@ -145,3 +145,32 @@ describe('stop with --drain', () => {
     expect(await readdir(savepoint)).toContain('_metadata');
   });
 });
+
+describe('savepoints across state backends (canonical format)', () => {
+  for (const [from, to] of [
+    ['leveldb', 'hashmap'],
+    ['hashmap', 'leveldb'],
+  ] as const) {
+    it(`a savepoint taken on ${from} resumes on ${to} with its keyed state`, async () => {
+      const first: [number, number, number][] = [];
+      const conf = (backend: string, extra: Record<string, string | boolean> = {}) => ({
+        'execution.runtime': 'local',
+        'state.backend': backend,
+        'taskmanager.state.local.root-dirs': join(dir, 'local'),
+        ...extra,
+      });
+      const env1 = new StreamExecutionEnvironment({ configuration: conf(from) });
+      build(env1, first, 5_000);
+      const client = await env1.executeAsync('first');
+      await vi.waitFor(() => expect(first.length).toBeGreaterThan(300), { timeout: 10_000 });
+      const savepoint = await client.stopWithSavepoint(join(dir, 'savepoints'));
+      const second: [number, number, number][] = [];
+      const env2 = new StreamExecutionEnvironment({ configuration: conf(to, { 'execution.savepoint.path': savepoint }) });
+      build(env2, second, 1_000_000);
+      await env2.execute('second');
+      const last = new Map<number, number>();
+      for (const [k, c] of second) last.set(k, c);
+      expect([...last.values()]).toEqual(Array.from({ length: 10 }, () => 300));
+    });
+  }
+});

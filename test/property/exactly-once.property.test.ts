@@ -35,6 +35,8 @@ interface Failure {
 }
 
 interface Case {
+  /** The keyed state backend: heap (checkpoint files) or LevelDB (incremental checkpoints). */
+  readonly backend: 'hashmap' | 'leveldb';
   readonly records: number;
   readonly keys: number;
   readonly parallelism: number;
@@ -100,7 +102,15 @@ afterAll(async () => {
 async function run(c: Case, mode: CheckpointingMode, withFailures: boolean): Promise<string[]> {
   const out = await mkdtemp(join(tmpdir(), 'sluice-eo-'));
   dirs.push(out);
-  const env = StreamExecutionEnvironment.createLocalEnvironment(c.parallelism);
+  const env = new StreamExecutionEnvironment({
+    configuration: {
+      'execution.runtime': 'local',
+      'state.backend': c.backend,
+      'state.backend.incremental': true,
+      'taskmanager.state.local.root-dirs': join(out, 'local'),
+    },
+  });
+  env.setParallelism(c.parallelism);
   env.enableCheckpointing(c.interval, mode);
   env.getCheckpointConfig().setCheckpointStorage(join(out, 'checkpoints'));
   env.setRestartStrategy(RestartStrategies.fixedDelayRestart(100, 0));
@@ -122,6 +132,7 @@ async function run(c: Case, mode: CheckpointingMode, withFailures: boolean): Pro
 }
 
 const cases = fc.record({
+  backend: fc.constantFrom<Case['backend']>('hashmap', 'leveldb'),
   records: fc.integer({ min: 200, max: 2_000 }),
   keys: fc.integer({ min: 1, max: 20 }),
   parallelism: fc.integer({ min: 1, max: 2 }),

@@ -74,6 +74,28 @@ export interface OperatorSnapshot {
   readonly operator: OperatorStateSnapshot | undefined;
 }
 
+/**
+ * The keyed part of a snapshot. A savepoint (self-contained: its shared directory is its own) is written in the
+ * canonical format — a heap-format handle of plain data — whichever backend holds the state, so any backend can
+ * restore it; checkpoints use the backend's own (LevelDB: incremental) format.
+ */
+function keyedSnapshotWriter(backend: CheckpointableKeyedStateBackend, location: SnapshotStorageLocation): () => Promise<KeyedStateHandle> {
+  const canonical = (backend as { snapshotAsync?: () => Promise<KeyedStateSnapshot> }).snapshotAsync;
+  if (location.sharedDir !== '.' || canonical === undefined) return backend.snapshotToStorage(location);
+  const capture = canonical.call(backend); // captured now; read asynchronously
+  return async () => {
+    const snapshot = await capture;
+    const data = await writeStreamStateHandle(location, 'keyed', encodeSnapshot(snapshot, location.compression));
+    return {
+      kind: 'heap',
+      keyGroupRange: snapshot.keyGroupRange,
+      maxParallelism: snapshot.maxParallelism,
+      compressed: location.compression,
+      data,
+    };
+  };
+}
+
 /** What one operator of one subtask stored for a checkpoint. */
 export interface OperatorSubtaskStateHandles {
   readonly keyed: readonly KeyedStateHandle[];
@@ -150,7 +172,7 @@ export abstract class AbstractStreamOperator<OUT> {
   ): Promise<() => Promise<OperatorSubtaskStateHandles>> {
     await this.snapshotUserState({ getCheckpointId: () => checkpointId, getCheckpointTimestamp: () => timestamp });
     const backend = this.context.keyedStateBackend as CheckpointableKeyedStateBackend | undefined;
-    const keyedWriter = backend?.snapshotToStorage(location);
+    const keyedWriter = backend === undefined ? undefined : keyedSnapshotWriter(backend, location);
     const operatorCapture = this.context.operatorStateBackend.snapshot();
     return async () => {
       const keyed = keyedWriter === undefined ? [] : [await keyedWriter()];
