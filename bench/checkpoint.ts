@@ -1,7 +1,8 @@
 // Benchmarks of checkpointing, one row per backend (`<benchmark>-<backend>`), each against a baseline of the same run:
 //   checkpoint-overhead: a keyed job at full speed with checkpoints every interval vs the same job without.
-//   checkpoint-write:    snapshot ~100 MB of keyed state (capture, encode, write, fsync) vs writing the same
-//                        bytes sequentially with fsync.
+//   checkpoint-write:    snapshot ~100 MB of heap keyed state (capture, encode, write, fsync) vs writing the same
+//                        bytes sequentially with fsync (file backend).
+//   incremental-size:    LevelDB state of --keys keys, 1% updated: incremental checkpoint bytes / full bytes.
 // Parameters (npm run bench -- checkpoint --keys 200000 --interval 500 --backend file):
 //   --backend memory|file|leveldb|all   --keys N (1000000)   --records N (keys * 20)   --interval ms (1000)
 //   --state-mb N (100, checkpoint-write)
@@ -43,21 +44,21 @@ for (const backend of backends) {
   try {
     const [withCp, without] = await alternate<JobSample & { records: number; ms: number }>(
       [
-        { label: `${backend}, checkpoint every ${interval} ms`, script: 'probes/checkpoint-job.ts', args: [backend, keys, records, interval, dir] },
-        { label: 'no checkpoints', script: 'probes/checkpoint-job.ts', args: ['none', keys, records, interval, dir] },
+        { label: `${backend}, checkpoint every ${interval} ms`, script: 'probes/checkpoint-job.ts', args: [backend, 'on', keys, records, interval, dir] },
+        { label: `${backend}, no checkpoints`, script: 'probes/checkpoint-job.ts', args: [backend, 'off', keys, records, interval, dir] },
       ],
       REPETITIONS,
     );
     const checkpoints = median(withCp!.samples.map((s) => s.checkpoints));
     const ratio = withCp!.median / without!.median;
     report(
-      { name: `checkpoint-overhead-${backend}`, value: withCp!.median, unit: 'records/s', baseline: 'same job without checkpoints', baselineValue: without!.median, ratio },
+      { name: `checkpoint-overhead-${backend}`, value: withCp!.median, unit: 'records/s', baseline: 'same job and backend without checkpoints', baselineValue: without!.median, ratio },
       `${formatRate(withCp!.median)} with checkpoints every ${interval} ms (${checkpoints} completed) vs ${formatRate(without!.median)} ` +
         `without (${keys} keys, ${records} records, ValueState per key, in-process; target >= ${backend === 'leveldb' ? 0.8 : 0.9})`,
     );
     table.push(['checkpoint-overhead', backend, formatRate(withCp!.median), formatRate(without!.median), ratio.toFixed(3), String(checkpoints)]);
 
-    if (backend !== 'memory') {
+    if (backend === 'file') {
       const samples: { snapshotMs: number; diskMs: number; bytes: number }[] = [];
       for (let r = 0; r < REPETITIONS; r++) {
         samples.push(await runProbe('probes/checkpoint-write.ts', [backend, values['state-mb']!, dir]));
@@ -73,6 +74,24 @@ for (const backend of backends) {
       );
       table.push(['checkpoint-write', backend, `${mbps(snapshot).toFixed(0)} MB/s`, `${mbps(disk).toFixed(0)} MB/s`, (disk / snapshot).toFixed(3), '']);
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+if (backends.includes('leveldb')) {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-incr-'));
+  try {
+    const samples: { fullBytes: number; incrementalBytes: number; fullMs: number; incrementalMs: number }[] = [];
+    for (let r = 0; r < REPETITIONS; r++) samples.push(await runProbe('probes/incremental-size.ts', [keys, dir]));
+    const full = median(samples.map((s) => s.fullBytes));
+    const incremental = median(samples.map((s) => s.incrementalBytes));
+    report(
+      { name: 'incremental-size-leveldb', value: incremental, unit: 'bytes', baseline: 'full checkpoint of the same state', baselineValue: full, ratio: incremental / full },
+      `after 1% of ${keys} keys changed, the incremental checkpoint wrote ${(incremental / 1e6).toFixed(2)} MB against ` +
+        `${(full / 1e6).toFixed(2)} MB for a full one (${median(samples.map((s) => s.incrementalMs)).toFixed(0)} ms vs ` +
+        `${median(samples.map((s) => s.fullMs)).toFixed(0)} ms); target <= 0.05`,
+    );
+    table.push(['incremental-size', 'leveldb', `${(incremental / 1e6).toFixed(2)} MB`, `${(full / 1e6).toFixed(2)} MB`, (incremental / full).toFixed(3), '']);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

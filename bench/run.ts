@@ -24,7 +24,13 @@ const BENCHMARKS: readonly Benchmark[] = [
   { file: 'window-throughput.ts', names: ['window-tumbling', 'window-sliding', 'window-sliding-vs-tumbling'] },
   {
     file: 'checkpoint.ts',
-    names: ['checkpoint-overhead-memory', 'checkpoint-overhead-file', 'checkpoint-overhead-leveldb', 'checkpoint-write-file', 'checkpoint-write-leveldb'],
+    names: [
+      'checkpoint-overhead-memory',
+      'checkpoint-overhead-file',
+      'checkpoint-overhead-leveldb',
+      'checkpoint-write-file',
+      'incremental-size-leveldb',
+    ],
   },
 ];
 

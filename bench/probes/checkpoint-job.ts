@@ -1,5 +1,5 @@
 // Probe: a keyed job at full speed (ValueState per key) with or without checkpoints every `interval` ms, in-process.
-// argv: <backend: none|memory|file|leveldb> <keys> <records> <intervalMs> <dir>
+// argv: <backend: memory|file|leveldb> <checkpoints: on|off> <keys> <records> <intervalMs> <dir>
 
 import {
   DiscardingSink,
@@ -13,7 +13,7 @@ import {
 } from 'sluice';
 import { emitSample } from '../lib/child.ts';
 
-const [backend = 'none', keysArg = '1000000', recordsArg = '20000000', intervalArg = '1000', dir = '/tmp/sluice-bench-ckp'] =
+const [backend = 'file', checkpointsArg = 'on', keysArg = '1000000', recordsArg = '20000000', intervalArg = '1000', dir = '/tmp/sluice-bench-ckp'] =
   process.argv.slice(2);
 const keys = Number(keysArg);
 const records = Number(recordsArg);
@@ -36,12 +36,11 @@ class Sum extends RichMapFunction<number, number> {
 
 async function run(n: number, checkpointing: boolean): Promise<number> {
   const env = new StreamExecutionEnvironment({ configuration: { 'execution.runtime': 'local' } });
-  if (checkpointing) {
-    env.enableCheckpointing(Number(intervalArg));
-    if (backend === 'memory') env.setStateBackend(new MemoryStateBackend(1024 * 1024 * 1024));
-    else if (backend === 'file') env.setStateBackend(new FsStateBackend(dir));
-    else if (backend === 'leveldb') env.setStateBackend(new LevelDBStateBackend(dir, true));
-  }
+  // The same backend either way: only the checkpoints differ.
+  if (backend === 'memory') env.setStateBackend(new MemoryStateBackend(1024 * 1024 * 1024));
+  else if (backend === 'file') env.setStateBackend(new FsStateBackend(dir));
+  else if (backend === 'leveldb') env.setStateBackend(new LevelDBStateBackend(dir, true));
+  if (checkpointing) env.enableCheckpointing(Number(intervalArg));
   env.fromSequence(0, n - 1).keyBy((i) => i % keys).map(new Sum()).sinkTo(new DiscardingSink());
   const start = performance.now();
   await env.execute('checkpoint-overhead');
@@ -51,5 +50,5 @@ async function run(n: number, checkpointing: boolean): Promise<number> {
 // Warm up without checkpoints, then fill every key once more in the measured run.
 await run(Math.min(records, keys * 2), false);
 Sum.checkpoints = 0;
-const ms = await run(records, backend !== 'none');
+const ms = await run(records, checkpointsArg === 'on');
 emitSample(records, ms, { checkpoints: Sum.checkpoints });
