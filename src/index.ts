@@ -98,6 +98,16 @@ export {
   type ProcessJoinFunctionLike,
 } from './api/co-functions.ts';
 export { ConnectedStreams } from './api/connected-streams.ts';
+export {
+  JoinedStreams,
+  CoGroupedStreams,
+  CoGroupWindowed,
+  JoinWindowed,
+  type JoinFunction,
+  type FlatJoinFunction,
+  type CoGroupFunction,
+  type TaggedUnion,
+} from './api/co-grouped-streams.ts';
 export { IntervalJoin, IntervalJoined, type IntervalBound } from './api/interval-join.ts';
 export { ValueStateDescriptor } from './state/value-state-descriptor.ts';
 export { ListStateDescriptor } from './state/list-state-descriptor.ts';

@@ -32,6 +32,7 @@ import type { ProcessFunction } from './process-function.ts';
 import type { Sink } from './sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
 import { OutputTag } from './output-tag.ts';
+import { CoGroupedStreams, JoinedStreams } from './co-grouped-streams.ts';
 import {
   OneInputTransformation,
   PartitionTransformation,
@@ -96,6 +97,16 @@ export class DataStream<T> {
       );
     }
     return this.transform<T>('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(watermarkStrategy));
+  }
+
+  /** A window join with `other`: `join(other).where(k1).equalTo(k2).window(assigner).apply(fn)`. */
+  join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
+    return new JoinedStreams(this, other);
+  }
+
+  /** A window co-group with `other`: `coGroup(other).where(k1).equalTo(k2).window(assigner).apply(fn)`. */
+  coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    return new CoGroupedStreams(this, other);
   }
 
   /** Partitions the stream by key; each key's records go to one subtask (by key group). */
