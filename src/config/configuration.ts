@@ -2,7 +2,7 @@
 
 import { ConfigurationError } from '../core/errors.ts';
 import type { ConfigOption } from './config-option.ts';
-import { ALL_OPTIONS } from './options.ts';
+import { findOption } from './options.ts';
 
 export type ConfigValue = string | number | boolean;
 
@@ -36,7 +36,7 @@ export class Configuration {
 
   /** Sets a key from a raw value (YAML, `-D key=value`, environment); known keys are validated. */
   setString(key: string, raw: ConfigValue): this {
-    const option = ALL_OPTIONS.get(key);
+    const option = findOption(key);
     this.#values.set(key, option ? option.parse(raw) : raw);
     return this;
   }
@@ -49,8 +49,9 @@ export class Configuration {
     return this.#values.get(key);
   }
 
+  /** Keys no option knows; members of a known family (`logging.levels.<name>`) are known. */
   unknownKeys(): string[] {
-    return [...this.#values.keys()].filter((k) => !ALL_OPTIONS.has(k));
+    return [...this.#values.keys()].filter((k) => findOption(k) === undefined);
   }
 
   /** Merges `other` over this one (other wins). */

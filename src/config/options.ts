@@ -1,9 +1,33 @@
 // Every configuration key sluice knows, with its default: the one place defaults live.
 
 import { ConfigurationError } from '../core/errors.ts';
-import { type ConfigOption, intOption, durationOption, enumOption, booleanOption } from './config-option.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogLevel } from '../core/logger.ts';
+import { type ConfigOption, intOption, durationOption, enumOption, booleanOption, stringOption } from './config-option.ts';
 import { MetricOptions } from './metric-options.ts';
 import { CHECKPOINTING_OPTIONS } from './checkpointing-options.ts';
+import { REST_OPTIONS } from './rest-options.ts';
+
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const LOG_LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = { off: 'silent', warning: 'warn', all: 'trace' };
+
+/** A log level; case-insensitive, so log4j's spelling (INFO, WARN, OFF) works too. */
+export function logLevelOption(key: string, defaultValue: LogLevel, description: string): ConfigOption<LogLevel> {
+  return {
+    key,
+    defaultValue,
+    description,
+    parse(raw) {
+      const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+      const level = text === undefined ? undefined : (LOG_LEVELS as readonly string[]).includes(text) ? (text as LogLevel) : LOG_LEVEL_ALIASES[text];
+      if (level === undefined) {
+        throw new ConfigurationError(key, `${key} must be one of ${LOG_LEVELS.join(', ')} (or off), got ${JSON.stringify(raw)}`);
+      }
+      return level;
+    },
+  };
+}
 
 const maxParallelismInt = intOption(
   'pipeline.max-parallelism',
@@ -59,6 +83,18 @@ export const CoreOptions = {
     true,
     'Count records, watermarks and time per task and operator (numRecordsIn, busyTimeMsPerSecond, ...).',
   ),
+  /** Flink's CoreOptions.FLINK_LOG_DIR. */
+  LOG_DIR: stringOption(
+    'env.log.dir',
+    join(tmpdir(), 'sluice-logs'),
+    'Directory of the log files (jobmanager.log) and the pid file of a session cluster.',
+  ),
+  LOGGING_LEVEL: logLevelOption(
+    'logging.level',
+    'info',
+    'Root log level: trace, debug, info, warn, error, fatal or silent. Unset, the cluster logs at info and ' +
+      'embedded jobs at warn. Per-logger levels: logging.levels.<logger name> (a name matches its dotted prefixes).',
+  ),
 } as const;
 
 export const TaskManagerOptions = {
@@ -91,5 +127,31 @@ export const ALL_OPTIONS: ReadonlyMap<string, ConfigOption<unknown>> = new Map(
     ...Object.values(TaskManagerOptions),
     ...Object.values(MetricOptions),
     ...CHECKPOINTING_OPTIONS,
+    ...REST_OPTIONS,
   ].map((o) => [o.key, o as ConfigOption<unknown>]),
 );
+
+/** Keys known by prefix: a family of options whose last part is a free name. */
+export interface OptionFamily {
+  readonly prefix: string;
+  readonly description: string;
+  /** The option of one member key (`prefix` + name). */
+  option(key: string): ConfigOption<unknown>;
+}
+
+/** `logging.levels.<logger name>: <level>`, e.g. `logging.levels.sluice.checkpoint: debug`. */
+export const LOGGER_LEVELS_FAMILY: OptionFamily = {
+  prefix: 'logging.levels.',
+  description: 'Level of one logger and the loggers below it (a logger name matches its dotted prefixes).',
+  option: (key) => logLevelOption(key, 'info', LOGGER_LEVELS_FAMILY.description) as ConfigOption<unknown>,
+};
+
+export const OPTION_FAMILIES: readonly OptionFamily[] = [LOGGER_LEVELS_FAMILY];
+
+/** The option of a key: a known key, or a member of a family (`logging.levels.*`); undefined when unknown. */
+export function findOption(key: string): ConfigOption<unknown> | undefined {
+  const option = ALL_OPTIONS.get(key);
+  if (option !== undefined) return option;
+  const family = OPTION_FAMILIES.find((f) => key.startsWith(f.prefix) && key.length > f.prefix.length);
+  return family?.option(key);
+}

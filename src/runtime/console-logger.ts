@@ -1,23 +1,13 @@
-// A small leveled logger writing JSON lines to stderr; the default until configurable logging lands.
+// The runtime's default logger: a thin wrapper over LoggerFactory (pino), kept so existing callers work unchanged.
 
-import type { Logger, LogLevel } from '../core/logger.ts';
+import type { Logger } from '../core/logger.ts';
+import { runtimeLogger } from '../logging/logger-factory.ts';
 
-const ORDER: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: 100 };
-
-export function createConsoleLogger(level: string | undefined = 'warn', bindings: Record<string, unknown> = {}): Logger {
-  const threshold = ORDER[(level ?? 'warn') as LogLevel] ?? ORDER.warn;
-  const log =
-    (lvl: LogLevel) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      if (ORDER[lvl] < threshold) return;
-      process.stderr.write(JSON.stringify({ level: lvl, time: Date.now(), msg: message, ...bindings, ...fields }) + '\n');
-    };
-  return {
-    trace: log('trace'),
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    child: (more) => createConsoleLogger(level, { ...bindings, ...more }),
-  };
+/**
+ * The `sluice.runtime` logger of this thread. Level, format (readable on a terminal, JSON lines otherwise) and the
+ * log file follow `LoggerFactory`'s configuration; `level` (callers pass SLUICE_LOG_LEVEL) is used as the root
+ * level only while logging has not been configured.
+ */
+export function createConsoleLogger(level?: string, bindings: Record<string, unknown> = {}): Logger {
+  return runtimeLogger(level, bindings);
 }

@@ -3,6 +3,7 @@
 import type { RuntimeContext } from '../api/functions.ts';
 import { IllegalStateError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { LoggerFactory } from '../logging/logger-factory.ts';
 import type { MetricGroup } from '../metrics/metric-group.ts';
 import type { AggregatingStateDescriptor } from '../state/aggregating-state-descriptor.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
@@ -15,6 +16,8 @@ import type { ValueStateDescriptor } from '../state/value-state-descriptor.ts';
 import type { TaskSpec } from './protocol.ts';
 
 export class StreamingRuntimeContext implements RuntimeContext {
+  #taskLogger: Logger | undefined;
+
   constructor(
     private readonly spec: TaskSpec,
     private readonly logger: Logger,
@@ -47,8 +50,18 @@ export class StreamingRuntimeContext implements RuntimeContext {
   getAttemptNumber(): number {
     return this.spec.attemptNumber;
   }
+  /**
+   * The user function's logger: `sluice.task.<vertex name>` (so `logging.levels.sluice.task` sets every task's
+   * level), with the job id, task, subtask and operator on every line. (`logger`, given to the constructor, is the
+   * runtime's logger of this operator.)
+   */
   getLogger(): Logger {
-    return this.logger;
+    return (this.#taskLogger ??= LoggerFactory.getLogger(`sluice.task.${this.spec.vertexName}`, {
+      jobId: this.spec.jobId,
+      task: this.getTaskNameWithSubtasks(),
+      subtaskIndex: this.spec.subtaskIndex,
+      operator: this.operatorName,
+    }));
   }
   getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
     return this.#keyed(descriptor);

@@ -8,6 +8,7 @@ import { ALL_OPTIONS, CoreOptions, TaskManagerOptions } from '../../../src/confi
 import { ConfigurationError, IllegalArgumentError } from '../../../src/core/errors.ts';
 import { MetricOptions } from '../../../src/config/metric-options.ts';
 import { CHECKPOINTING_OPTIONS } from '../../../src/config/checkpointing-options.ts';
+import { REST_OPTIONS } from '../../../src/config/rest-options.ts';
 
 function configError(fn: () => unknown): ConfigurationError {
   try {
@@ -43,6 +44,7 @@ describe('defaults', () => {
       ...Object.values(TaskManagerOptions),
       ...Object.values(MetricOptions),
       ...CHECKPOINTING_OPTIONS,
+      ...REST_OPTIONS,
     ].map((o) => o.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(ALL_OPTIONS.size).toBe(keys.length);
