@@ -188,6 +188,17 @@ export { JobStatus } from './core/job-status.ts';
 export type { Clock } from './core/clock.ts';
 export { ManualClock } from './core/clock.ts';
 export type { Logger, LogLevel } from './core/logger.ts';
+export { LoggerFactory, type ConfigureLoggingOptions } from './logging/logger-factory.ts';
+export { loggingSettingsFrom, type LoggingSettings, type LoggingRole, type ConsoleFormat } from './logging/logging-settings.ts';
+export type { LogSink } from './logging/log-sinks.ts';
+export {
+  loadConfiguration,
+  resolveConfiguration,
+  envVariableName,
+  type LoadConfigurationOptions,
+  type LoadedConfiguration,
+  type ConfigWarning,
+} from './config/config-loader.ts';
 export {
   SluiceError,
   ConfigurationError,
