@@ -2,6 +2,7 @@
 
 import { Configuration } from '../config/configuration.ts';
 import { CoreOptions } from '../config/options.ts';
+import { CheckpointingOptions } from '../config/checkpointing-options.ts';
 import { IllegalArgumentError } from '../core/errors.ts';
 
 export class ExecutionConfig {
@@ -31,6 +32,16 @@ export class ExecutionConfig {
 
   getLatencyTrackingInterval(): number {
     return this.configuration.get(CoreOptions.LATENCY_INTERVAL);
+  }
+
+  /** Compress keyed state snapshots (deflate) in checkpoints and savepoints. */
+  setUseSnapshotCompression(useSnapshotCompression: boolean): this {
+    this.configuration.set(CheckpointingOptions.SNAPSHOT_COMPRESSION, useSnapshotCompression);
+    return this;
+  }
+
+  isUseSnapshotCompression(): boolean {
+    return this.configuration.get(CheckpointingOptions.SNAPSHOT_COMPRESSION);
   }
 
   getParallelism(): number {

@@ -45,6 +45,8 @@ export interface TaskCheckpointSettings {
   readonly inlineLimitBytes: number;
   /** Parts up to this size are inlined into a savepoint's `_metadata` (the fs memory threshold). */
   readonly savepointInlineLimitBytes: number;
+  /** `state.backend.async` (FsStateBackend's asynchronousSnapshots): false writes the snapshot before records flow on. */
+  readonly asyncSnapshots: boolean;
   /** Local recovery (`state.backend.local-recovery`): this task's directory of local state copies. */
   readonly localRecoveryDir?: string;
   /**

@@ -243,14 +243,16 @@ export class Task {
       events.declineCheckpoint(id, error);
       throw error;
     }
-    // The writing runs off the task's loop; a failure declines the checkpoint but the task goes on.
-    write().then(
+    // The writing runs off the task's loop (unless state.backend.async is false: then records wait for it); a
+    // failure declines the checkpoint but the task goes on.
+    const written = write().then(
       (state) => {
         if (settings.localRecoveryDir !== undefined && barrier.targetLocation === undefined) this.#localCopies.set(id, localFiles(state));
         events.acknowledgeCheckpoint(id, state);
       },
       (error: unknown) => events.declineCheckpoint(id, error),
     );
+    if (!settings.asyncSnapshots) await written;
   }
 
   async run(): Promise<TaskOutcome> {

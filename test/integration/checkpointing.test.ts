@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DataGeneratorSource,
+  FsStateBackend,
   JobExecutionError,
   RateLimiterStrategy,
   RestartStrategies,
@@ -64,11 +65,15 @@ function job(env: StreamExecutionEnvironment, total: number) {
 }
 
 describe('checkpointing', () => {
-  it('restores keyed state and source positions from the latest checkpoint after a failure (exactly-once state)', async () => {
+  it.each([
+    ['asynchronous snapshots', true],
+    ['synchronous snapshots (FsStateBackend(dir, false))', false],
+  ])('restores keyed state and source positions from the latest checkpoint after a failure (%s)', async (_name, async) => {
     FailOnceAfterCheckpoint.failures = 0;
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
     env.enableCheckpointing(20);
-    env.getCheckpointConfig().setCheckpointStorage(dir);
+    env.setStateBackend(new FsStateBackend(dir, async));
+    env.getConfig().setUseSnapshotCompression(!async);
     env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 0));
     const rows = await job(env, 4_000).executeAndCollect(1_000_000);
     expect(FailOnceAfterCheckpoint.failures).toBe(1);
