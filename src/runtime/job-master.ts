@@ -65,6 +65,9 @@ interface DeployedTask {
   readonly isSource: boolean;
 }
 
+/** A subtask's execution state, with Flink's ExecutionState names (as the REST API reports them). */
+export type SubtaskExecutionState = 'CREATED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'CANCELING' | 'CANCELED' | 'FAILED';
+
 /** One entry of the exception history (Flink's `/jobs/:id/exceptions`). */
 export interface ExceptionHistoryEntry {
   readonly timestamp: number;
@@ -107,6 +110,8 @@ export class JobMaster {
   #drain: { directory: string; resolve: (c: CompletedCheckpoint) => void; reject: (e: Error) => void } | undefined;
   readonly exceptionHistory: ExceptionHistoryEntry[] = [];
   readonly #checkpointing: TaskCheckpointSettings;
+  /** Execution state of each subtask of the current attempt, by `taskKey(vertexId, subtask)`. */
+  readonly #subtaskStates = new Map<string, SubtaskExecutionState>();
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -139,6 +144,37 @@ export class JobMaster {
 
   get numRestarts(): number {
     return this.#numRestarts;
+  }
+
+  /** When the job was created (ms since the epoch, by the JobMaster's clock). */
+  get startTime(): number {
+    return this.#startTime;
+  }
+
+  /** When the job entered each status it went through (Flink's job `timestamps`). */
+  get statusTimestamps(): ReadonlyMap<JobStatus, number> {
+    return this.#statusTimestamps;
+  }
+
+  /** The job graph this JobMaster runs. */
+  get jobGraph(): Pipeline['jobGraph'] {
+    return this.pipeline.jobGraph;
+  }
+
+  /** Execution state of every subtask of the current attempt, by vertex id (index = subtask). */
+  subtaskStates(): Map<string, SubtaskExecutionState[]> {
+    const cancelling = this.#status === JobStatus.CANCELLING;
+    const out = new Map<string, SubtaskExecutionState[]>();
+    for (const v of this.pipeline.jobGraph.vertices) {
+      out.set(
+        v.id,
+        Array.from({ length: v.parallelism }, (_, i) => {
+          const state = this.#subtaskStates.get(taskKey(v.id, i)) ?? 'CREATED';
+          return cancelling && (state === 'DEPLOYING' || state === 'RUNNING' || state === 'CREATED') ? 'CANCELING' : state;
+        }),
+      );
+    }
+    return out;
   }
 
   /** The checkpoint coordinator, when checkpointing (or savepoints) are possible. */
@@ -408,6 +444,7 @@ export class JobMaster {
         const tm = this.cluster.taskManagers[assignment.get(vertex.id)![subtask]!]!;
         const key = taskKey(vertex.id, subtask);
         const current = (): boolean => this.#attempt === attempt;
+        this.#subtaskStates.set(key, 'DEPLOYING');
         const running = tm.deploy(spec, this.pipeline.streamGraph, this.pipeline.jobModule, {
           acknowledgeCheckpoint: (id, state) => {
             if (current()) this.#coordinator?.acknowledge(key, id, state);
@@ -419,6 +456,7 @@ export class JobMaster {
             if (current()) this.#onEndOfInput();
           },
           running: () => {
+            if (current()) this.#subtaskStates.set(key, 'RUNNING');
             // Checkpoints start once every task runs (Flink: not before all tasks are RUNNING).
             if (current() && ++this.#runningTasks === this.#tasks.length && this.#status === JobStatus.RUNNING) {
               this.#coordinator?.start();
@@ -432,6 +470,7 @@ export class JobMaster {
         };
         this.#tasks.push(task);
         void running.result.then((report) => {
+          if (current()) this.#subtaskStates.set(key, report.status);
           if (current()) this.#onTaskResult(task, report);
         });
       });
@@ -630,6 +669,7 @@ function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointS
       ? conf.get(CheckpointingOptions.JOBMANAGER_MAX_STATE_SIZE)
       : conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
     savepointInlineLimitBytes: conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
+    asyncSnapshots: conf.get(StateBackendOptions.ASYNC_SNAPSHOTS),
     awaitEndOfInput: true,
   };
 }
