@@ -3,6 +3,7 @@
 //   checkpoint-write:    snapshot ~100 MB of heap keyed state (capture, encode, write, fsync) vs writing the same
 //                        bytes sequentially with fsync (file backend).
 //   incremental-size:    LevelDB state of --keys keys, 1% updated: incremental checkpoint bytes / full bytes.
+//   recovery-time:       restore --state-mb of heap state from the local-recovery copy vs the checkpoint storage.
 // Parameters (npm run bench -- checkpoint --keys 200000 --interval 500 --backend file):
 //   --backend memory|file|leveldb|all   --keys N (1000000)   --records N (keys * 20)   --interval ms (1000)
 //   --state-mb N (100, checkpoint-write)
@@ -73,6 +74,18 @@ for (const backend of backends) {
           `${disk.toFixed(0)} ms (${mbps(disk).toFixed(0)} MB/s), measured right before; target >= 0.5 of disk bandwidth`,
       );
       table.push(['checkpoint-write', backend, `${mbps(snapshot).toFixed(0)} MB/s`, `${mbps(disk).toFixed(0)} MB/s`, (disk / snapshot).toFixed(3), '']);
+
+      const restores: { localMs: number; remoteMs: number; bytes: number; used: string }[] = [];
+      for (let r = 0; r < REPETITIONS; r++) restores.push(await runProbe('probes/recovery-time.ts', [values['state-mb']!, dir]));
+      const localMs = median(restores.map((s) => s.localMs));
+      const remoteMs = median(restores.map((s) => s.remoteMs));
+      report(
+        { name: `recovery-time-${backend}`, value: localMs, unit: 'ms', baseline: 'restore from the checkpoint storage', baselineValue: remoteMs, ratio: localMs / remoteMs },
+        `restoring ${(median(restores.map((s) => s.bytes)) / 1e6).toFixed(0)} MB took ${localMs.toFixed(0)} ms from the local copy vs ` +
+          `${remoteMs.toFixed(0)} ms from the checkpoint storage (read from ${restores[0]!.used}); both are this machine's disk ` +
+          `here, so local recovery pays off only where the checkpoint storage is remote`,
+      );
+      table.push(['recovery-time', backend, `${localMs.toFixed(0)} ms local`, `${remoteMs.toFixed(0)} ms remote`, (localMs / remoteMs).toFixed(3), '']);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -30,6 +30,7 @@ const BENCHMARKS: readonly Benchmark[] = [
       'checkpoint-overhead-leveldb',
       'checkpoint-write-file',
       'incremental-size-leveldb',
+      'recovery-time-file',
     ],
   },
 ];
