@@ -63,6 +63,8 @@ interface DeployedTask {
   readonly name: string;
   readonly running: RunningTask;
   readonly isSource: boolean;
+  /** The task reported its end of input: it waits, and takes checkpoints without barriers. */
+  atEndOfInput: boolean;
 }
 
 /** A subtask's execution state, with Flink's ExecutionState names (as the REST API reports them). */
@@ -385,7 +387,11 @@ export class JobMaster {
       storage,
       {
         triggerSources: (id, ts, type, final, target) => {
-          for (const t of this.#tasks) if (final || t.isSource) t.running.triggerCheckpoint(id, ts, type, target);
+          // Running sources start the barriers; tasks already at their end of input (Flink: checkpoints after
+          // tasks finished) snapshot themselves, since no barrier reaches them any more.
+          for (const t of this.#tasks) {
+            if (final || t.isSource || t.atEndOfInput) t.running.triggerCheckpoint(id, ts, type, target, final);
+          }
         },
         notifyComplete: (id) => {
           for (const t of this.#tasks) t.running.notifyCheckpointComplete(id);
@@ -453,7 +459,9 @@ export class JobMaster {
             if (current()) this.#coordinator?.decline(key, id, error instanceof Error ? error : new Error(String(error)));
           },
           endOfInput: () => {
-            if (current()) this.#onEndOfInput();
+            if (!current()) return;
+            task.atEndOfInput = true;
+            this.#onEndOfInput();
           },
           running: () => {
             if (current()) this.#subtaskStates.set(key, 'RUNNING');
@@ -467,6 +475,7 @@ export class JobMaster {
           name: `${vertex.name} (${subtask + 1}/${vertex.parallelism})`,
           running,
           isSource: vertex.isSource,
+          atEndOfInput: false,
         };
         this.#tasks.push(task);
         void running.result.then((report) => {
@@ -499,7 +508,6 @@ export class JobMaster {
   /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */
   #onEndOfInput(): void {
     const coordinator = this.#coordinator;
-    coordinator?.taskFinished();
     this.#atEndOfInput++;
     if (this.#atEndOfInput !== this.#tasks.length || this.#status !== JobStatus.RUNNING) return;
     const drain = this.#drain;

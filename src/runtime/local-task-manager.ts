@@ -44,7 +44,7 @@ export class LocalTaskManager implements TaskManager {
     return {
       result,
       cancel: () => task.cancel(),
-      triggerCheckpoint: (id, ts, type, target) => task.triggerCheckpoint(id, ts, type, target),
+      triggerCheckpoint: (id, ts, type, target, final) => task.triggerCheckpoint(id, ts, type, target, final),
       notifyCheckpointComplete: (id) => task.notifyCheckpointComplete(id),
       notifyCheckpointAborted: (id) => task.notifyCheckpointAborted(id),
       drain: () => task.drain(),

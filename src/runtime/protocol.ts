@@ -122,6 +122,7 @@ export type ControlMessage =
       readonly timestamp: number;
       readonly checkpointType: CheckpointType;
       readonly targetLocation: string | undefined;
+      readonly final: boolean;
     }
   | { readonly type: 'notifyCheckpointComplete'; readonly checkpointId: number }
   | { readonly type: 'notifyCheckpointAborted'; readonly checkpointId: number }

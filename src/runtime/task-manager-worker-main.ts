@@ -81,7 +81,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
         break;
       case 'triggerCheckpoint':
         if (task === undefined) events.declineCheckpoint(m.checkpointId, new SluiceError('ILLEGAL_STATE', 'the task is still starting'));
-        else task.triggerCheckpoint(m.checkpointId, m.timestamp, m.checkpointType, m.targetLocation);
+        else task.triggerCheckpoint(m.checkpointId, m.timestamp, m.checkpointType, m.targetLocation, m.final);
         break;
       case 'notifyCheckpointComplete':
         task?.notifyCheckpointComplete(m.checkpointId);

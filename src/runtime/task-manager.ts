@@ -12,7 +12,8 @@ export type TaskReport = TaskResult & { readonly original?: unknown };
 export interface RunningTask {
   readonly result: Promise<TaskReport>;
   cancel(): void;
-  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType, targetLocation?: string): void;
+  /** `final`: the last checkpoint of a job whose tasks are all at their end (they finish when it completes). */
+  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType, targetLocation?: string, final?: boolean): void;
   notifyCheckpointComplete(checkpointId: number): void;
   notifyCheckpointAborted(checkpointId: number): void;
   /** A source task ends its input now (stop --drain). */

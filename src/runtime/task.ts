@@ -146,7 +146,13 @@ export class Task {
   }
 
   /** JobManager: a source task snapshots and emits barrier `checkpointId` at its next batch boundary. */
-  triggerCheckpoint(checkpointId: number, timestamp: number, checkpointType: CheckpointType, targetLocation?: string): void {
+  triggerCheckpoint(
+    checkpointId: number,
+    timestamp: number,
+    checkpointType: CheckpointType,
+    targetLocation?: string,
+    final = false,
+  ): void {
     const barrier: CheckpointBarrier = {
       kind: 'barrier',
       checkpointId,
@@ -161,8 +167,9 @@ export class Task {
         return;
       }
       if (this.#atEndOfInput) {
-        // The final checkpoint: every task is at its end, nothing flows, so no barrier is needed.
-        this.#finalCheckpointId = checkpointId;
+        // At its end of input the task is quiescent and nothing reaches it: it snapshots itself, no barrier.
+        // The final checkpoint (every task at its end) is the one whose completion finishes the task.
+        if (final) this.#finalCheckpointId = checkpointId;
         await this.#performCheckpoint(this.chain, barrier, false);
       } else await this.#performCheckpoint(this.chain, barrier);
     });

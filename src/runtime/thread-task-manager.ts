@@ -103,8 +103,8 @@ export class ThreadTaskManager implements TaskManager {
     return {
       result,
       cancel: () => send({ type: 'cancel' }),
-      triggerCheckpoint: (checkpointId, timestamp, checkpointType, targetLocation) =>
-        send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType, targetLocation }),
+      triggerCheckpoint: (checkpointId, timestamp, checkpointType, targetLocation, final) =>
+        send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType, targetLocation, final: final === true }),
       notifyCheckpointComplete: (checkpointId) => send({ type: 'notifyCheckpointComplete', checkpointId }),
       notifyCheckpointAborted: (checkpointId) => send({ type: 'notifyCheckpointAborted', checkpointId }),
       drain: () => send({ type: 'drain' }),
