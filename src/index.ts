@@ -216,6 +216,7 @@ export type { JobGraph, JobVertex, JobEdge, ChainedOperator } from './graph/job-
 export type { ShipStrategy, ChainingStrategy } from './graph/stream-graph.ts';
 export { runJobModule, type JobFunction, type RunJobModuleOptions } from './runtime/job-module.ts';
 export { EmbeddedExecutor, type EmbeddedExecutorOptions } from './runtime/embedded-executor.ts';
+export { RestOptions } from './config/rest-options.ts';
 export {
   DataGeneratorSource,
   type GeneratorFunction,

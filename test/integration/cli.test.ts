@@ -1,51 +1,17 @@
 // The `sluice` command as a user runs it: a child process per case, asserting exit code, stdout and stderr.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort, HEX32, lines, sluice as sluiceAt, type Run } from './cli-support.ts';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = 'test/fixtures/jobs/cli-throws.ts';
-const HEX32 = '[0-9a-f]{32}';
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+/** Nothing listens at this rest.port, so `run` uses the embedded mini cluster even if a cluster runs on 8081. */
+let env: NodeJS.ProcessEnv = {};
+beforeAll(async () => {
+  env = { SLUICE_REST_PORT: String(await freePort()) };
+});
 
-/**
- * Runs `node bin/sluice.mjs ...args` in the repository root and resolves when the process exits by itself. If it
- * has not exited within `timeoutMs` (e.g. a worker thread keeps it alive) it is killed and the promise rejects.
- */
-function sluice(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/sluice.mjs', ...args], {
-      cwd: REPO,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sluice ${args.join(' ')} did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    // 'close' follows 'exit' once the output pipes are drained, so stdout and stderr are complete.
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
+/** Runs `node bin/sluice.mjs ...args` as a child process (killed, rejecting, after `timeoutMs`). */
+const sluice = (args: string[], timeoutMs = 30_000): Promise<Run> => sluiceAt(args, timeoutMs, env);
 
 describe('sluice run', () => {
   it('runs the word-count example in worker threads and exits 0 by itself', async () => {
