@@ -124,8 +124,6 @@ export class CheckpointCoordinator {
   #lastCompletion = Number.NEGATIVE_INFINITY;
   #stopped = false;
   readonly #discards = new Set<Promise<void>>();
-  /** Once a task finished, no new checkpoint can complete (its barrier would never come). */
-  #tasksFinished = false;
 
   constructor(
     private readonly settings: CheckpointCoordinatorSettings,
@@ -161,16 +159,6 @@ export class CheckpointCoordinator {
   /** The job restarted: periodic checkpoints start again (call `start`). */
   resume(): void {
     this.#stopped = false;
-    this.#tasksFinished = false;
-  }
-
-  /** A task finished (end of input): checkpoints in progress cannot complete, and no new ones start. */
-  taskFinished(): void {
-    if (this.#tasksFinished) return;
-    this.#tasksFinished = true;
-    for (const p of [...this.#pending.values()]) {
-      this.#abort(p, new SluiceError('ILLEGAL_STATE', `checkpoint ${p.id} aborted: some tasks already finished`), false);
-    }
   }
 
   get latestCompleted(): CompletedCheckpoint | undefined {
@@ -213,37 +201,39 @@ export class CheckpointCoordinator {
 
   async #trigger(type: SnapshotType, final: boolean, savepointDir: string | undefined): Promise<CompletedCheckpoint> {
     if (this.#stopped) throw new SluiceError('ILLEGAL_STATE', 'checkpointing has stopped: the job is not running');
-    if (this.#tasksFinished && !final) {
-      throw new SluiceError('ILLEGAL_STATE', `cannot take a ${type.toLowerCase()}: some tasks of the job already finished`);
-    }
     const id = this.#nextId++;
     const timestamp = this.context.now();
-    if (savepointDir === undefined) await this.storage.initializeCheckpoint(id);
-    else await mkdir(savepointDir, { recursive: true });
-    const discard = (): Promise<void> =>
-      savepointDir === undefined ? this.storage.discard(id) : rm(savepointDir, { recursive: true, force: true });
-    if (this.#stopped || (this.#tasksFinished && !final)) {
-      // The job ended or a task finished while the directory was made.
-      this.#track(discard());
-      throw new SluiceError('ILLEGAL_STATE', `checkpoint ${id} not started: the job is no longer running every task`);
-    }
-    return new Promise<CompletedCheckpoint>((resolve, reject) => {
-      const pending: PendingCheckpoint = {
-        id,
-        type,
-        timestamp,
-        notYetAcknowledged: new Set(this.tasks),
-        states: new Map(),
-        timer: this.context.schedule(() => this.#expire(id), this.settings.timeout),
-        resolve,
-        reject,
-        finalizing: false,
-        savepointDir,
-      };
-      this.#pending.set(id, pending);
-      this.stats.numberOfInProgressCheckpoints = this.#pending.size;
-      this.context.triggerSources(id, timestamp, type, final, savepointDir);
+    let resolve!: (c: CompletedCheckpoint) => void;
+    let reject!: (e: Error) => void;
+    const done = new Promise<CompletedCheckpoint>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    // Pending from the start: a periodic tick while the directory is made must see it (else a newer checkpoint
+    // could reach the sources first and this one would never be acknowledged).
+    const pending: PendingCheckpoint = {
+      id,
+      type,
+      timestamp,
+      notYetAcknowledged: new Set(this.tasks),
+      states: new Map(),
+      timer: this.context.schedule(() => this.#expire(id), this.settings.timeout),
+      resolve,
+      reject,
+      finalizing: false,
+      savepointDir,
+    };
+    this.#pending.set(id, pending);
+    this.stats.numberOfInProgressCheckpoints = this.#pending.size;
+    try {
+      if (savepointDir === undefined) await this.storage.initializeCheckpoint(id);
+      else await mkdir(savepointDir, { recursive: true });
+    } catch (error) {
+      this.#abort(pending, new SluiceError('CHECKPOINT_DECLINED', `checkpoint ${id}: its directory cannot be made: ${(error as Error).message}`, { cause: error }), true);
+      return done;
+    }
+    if (this.#pending.get(id) === pending) this.context.triggerSources(id, timestamp, type, final, savepointDir);
+    return done;
   }
 
   /** A task took its snapshot of checkpoint `checkpointId` and wrote it. */
@@ -301,7 +291,7 @@ export class CheckpointCoordinator {
   }
 
   #onPeriodicTick(): void {
-    if (this.#stopped || this.#tasksFinished) return;
+    if (this.#stopped) return;
     const now = this.context.now();
     const earliest = this.#lastCompletion + this.settings.minPause;
     if (this.#pending.size >= this.settings.maxConcurrent || (this.settings.minPause > 0 && this.#pending.size > 0)) {

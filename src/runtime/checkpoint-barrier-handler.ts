@@ -23,6 +23,8 @@ export class CheckpointBarrierHandler {
   #alignmentStart = 0;
   /** The newest checkpoint triggered (barriers of older ones are ignored). */
   #lastTriggered = -1;
+  /** Checkpoints this task gave up (declined once). */
+  readonly #aborted = new Set<number>();
 
   constructor(
     numChannels: number,
@@ -41,18 +43,21 @@ export class CheckpointBarrierHandler {
 
   processBarrier(barrier: CheckpointBarrier, channel: number): void {
     const id = barrier.checkpointId;
-    if (id <= this.#lastTriggered) return; // a checkpoint this task already took
+    if (id === this.#lastTriggered) return; // a later channel's barrier of the checkpoint just taken
+    if (id < this.#lastTriggered || (this.#current >= 0 && id < this.#current)) {
+      // An older checkpoint, overtaken by a newer one on this task: it cannot complete here; say so once.
+      this.#abortOnce(id);
+      return;
+    }
     if (id > this.#current) {
       if (this.#current >= 0) {
         // A newer checkpoint overtook the one in progress: give that one up (Flink does the same).
-        this.target.abortCheckpoint(this.#current);
+        this.#abortOnce(this.#current);
         this.#reset();
       }
       this.#current = id;
       this.#barrier = barrier;
       this.#alignmentStart = this.now();
-    } else if (id < this.#current) {
-      return; // an older, already abandoned checkpoint
     }
     if (!this.#seen[channel]) {
       this.#seen[channel] = true;
@@ -76,6 +81,13 @@ export class CheckpointBarrierHandler {
     this.#lastTriggered = barrier.checkpointId;
     this.#reset();
     this.target.triggerCheckpoint(barrier, alignment);
+  }
+
+  #abortOnce(id: number): void {
+    if (this.#aborted.has(id)) return;
+    this.#aborted.add(id);
+    if (this.#aborted.size > 64) this.#aborted.delete(this.#aborted.values().next().value!);
+    this.target.abortCheckpoint(id);
   }
 
   #reset(): void {

@@ -619,6 +619,9 @@ export class JobMaster {
     if (onlyIfRunning && (this.#status !== JobStatus.RUNNING || reports.some((r) => r.status !== 'FINISHED'))) return;
     if (isGloballyTerminal(this.#status)) return;
     await this.#coordinator?.shutdown(this.#retainCheckpoints(status));
+    // The shutdown awaited: a restart or a cancel may have begun meanwhile.
+    if (tasks !== this.#tasks || isGloballyTerminal(this.#status) || !canTransition(this.#status, status)) return;
+    if (onlyIfRunning && this.#status !== JobStatus.RUNNING) return;
     // Local copies serve restarts of this job only.
     const localRoot = this.#localRecoveryRoot;
     if (localRoot !== undefined) await rm(localRoot, { recursive: true, force: true }).catch(() => {});

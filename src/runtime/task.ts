@@ -438,7 +438,8 @@ export class Task {
           this.lastAlignmentMs = alignmentMs;
           pendingCheckpoint = barrier;
         },
-        abortCheckpoint: () => {},
+        abortCheckpoint: (id) =>
+          this.env.events?.declineCheckpoint(id, new SluiceError('ILLEGAL_STATE', `checkpoint ${id} was overtaken by a newer one on task ${this.name}`)),
       },
       () => clock.relativeTime(),
     );
