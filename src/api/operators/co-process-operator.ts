@@ -1,45 +1,14 @@
 // Runs a CoProcessFunction, or on keyed connected streams a KeyedCoProcessFunction with state and timers.
 
-import { IllegalStateError } from '../../core/errors.ts';
 import { NO_TIMESTAMP } from '../../core/stream-element.ts';
-import type { InternalTimerService } from '../../state/internal-timer-service.ts';
 import type { InternalTimer } from '../../state/internal-timer.ts';
-import { VOID_NAMESPACE } from '../../state/state.ts';
 import type { CoProcessFunction, KeyedCoProcessFunction } from '../co-functions.ts';
 import type { OutputTag } from '../output-tag.ts';
 import type { KeyedOnTimerContext, ProcessContext, TimeDomain, TimerService } from '../process-function.ts';
 import { AbstractTwoInputUdfOperator } from './abstract-two-input-udf-operator.ts';
 import { TimestampedCollector, type Triggerable } from './stream-operator.ts';
+import { clocksOnlyTimerService, KeyedTimerService } from './user-timer-service.ts';
 
-/** The TimerService of keyed connected streams: timers in the void namespace of the current key. */
-class CoKeyedTimerService implements TimerService {
-  constructor(private readonly internal: InternalTimerService) {}
-  currentProcessingTime(): number {
-    return this.internal.currentProcessingTime();
-  }
-  currentWatermark(): number {
-    return this.internal.currentWatermark();
-  }
-  registerProcessingTimeTimer(time: number): void {
-    this.internal.registerProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-  registerEventTimeTimer(time: number): void {
-    this.internal.registerEventTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteProcessingTimeTimer(time: number): void {
-    this.internal.deleteProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteEventTimeTimer(time: number): void {
-    this.internal.deleteEventTimeTimer(VOID_NAMESPACE, time);
-  }
-}
-
-function timersNeedKeys(): Error {
-  return new IllegalStateError(
-    'Setting timers is only supported on keyed connected streams: connect two keyed streams, or call ' +
-      '.keyBy(keySelector1, keySelector2) on the connected streams before process()',
-  );
-}
 
 /**
  * Runs a CoProcessFunction on connected streams that are not keyed: the context has the element's timestamp,
@@ -53,22 +22,12 @@ export class CoProcessOperator<IN1, IN2, OUT> extends AbstractTwoInputUdfOperato
 > {
   #collector!: TimestampedCollector<OUT>;
   #timestamp = NO_TIMESTAMP;
-  readonly #timerService: TimerService = {
-    currentProcessingTime: () => this.context.processingTimeService.getCurrentProcessingTime(),
-    currentWatermark: () => this.currentInputWatermark,
-    registerProcessingTimeTimer: () => {
-      throw timersNeedKeys();
-    },
-    registerEventTimeTimer: () => {
-      throw timersNeedKeys();
-    },
-    deleteProcessingTimeTimer: () => {
-      throw timersNeedKeys();
-    },
-    deleteEventTimeTimer: () => {
-      throw timersNeedKeys();
-    },
-  };
+  readonly #timerService: TimerService = clocksOnlyTimerService(
+    () => this.context.processingTimeService.getCurrentProcessingTime(),
+    () => this.currentInputWatermark,
+    'Setting timers is only supported on keyed connected streams: connect two keyed streams, or call ' +
+      '.keyBy(keySelector1, keySelector2) on the connected streams before process()',
+  );
   readonly #ctx: ProcessContext = {
     timestamp: () => (this.#timestamp === NO_TIMESTAMP ? null : this.#timestamp),
     timerService: () => this.#timerService,
@@ -117,7 +76,7 @@ export class KeyedCoProcessOperator<K, IN1, IN2, OUT>
 
   override async open(): Promise<void> {
     this.#collector = new TimestampedCollector(this.output, NO_TIMESTAMP);
-    this.#timerService = new CoKeyedTimerService(this.getInternalTimerService('user-timers', this));
+    this.#timerService = new KeyedTimerService(this.getInternalTimerService('user-timers', this));
     await super.open();
   }
 

@@ -2,9 +2,7 @@
 
 import { IllegalStateError } from '../../core/errors.ts';
 import { NO_TIMESTAMP } from '../../core/stream-element.ts';
-import type { InternalTimerService } from '../../state/internal-timer-service.ts';
 import type { InternalTimer } from '../../state/internal-timer.ts';
-import { VOID_NAMESPACE } from '../../state/state.ts';
 import type { OutputTag } from '../output-tag.ts';
 import type {
   KeyedOnTimerContext,
@@ -14,58 +12,7 @@ import type {
   TimerService,
 } from '../process-function.ts';
 import { AbstractUdfStreamOperator, TimestampedCollector, type Triggerable } from './stream-operator.ts';
-
-/** The TimerService of a keyed process function: timers in the void namespace of the current key. */
-class KeyedTimerService implements TimerService {
-  constructor(private readonly internal: InternalTimerService) {}
-  currentProcessingTime(): number {
-    return this.internal.currentProcessingTime();
-  }
-  currentWatermark(): number {
-    return this.internal.currentWatermark();
-  }
-  registerProcessingTimeTimer(time: number): void {
-    this.internal.registerProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-  registerEventTimeTimer(time: number): void {
-    this.internal.registerEventTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteProcessingTimeTimer(time: number): void {
-    this.internal.deleteProcessingTimeTimer(VOID_NAMESPACE, time);
-  }
-  deleteEventTimeTimer(time: number): void {
-    this.internal.deleteEventTimeTimer(VOID_NAMESPACE, time);
-  }
-}
-
-/** Clocks without timers, for a non-keyed ProcessFunction. */
-class NonKeyedTimerService implements TimerService {
-  constructor(private readonly operator: ProcessOperator<unknown, unknown>) {}
-  currentProcessingTime(): number {
-    return this.operator.processingTime();
-  }
-  currentWatermark(): number {
-    return this.operator.watermark();
-  }
-  registerProcessingTimeTimer(): void {
-    throw timersNeedKeys();
-  }
-  registerEventTimeTimer(): void {
-    throw timersNeedKeys();
-  }
-  deleteProcessingTimeTimer(): void {
-    throw timersNeedKeys();
-  }
-  deleteEventTimeTimer(): void {
-    throw timersNeedKeys();
-  }
-}
-
-function timersNeedKeys(): Error {
-  return new IllegalStateError(
-    'Setting timers is only supported on a keyed stream: use keyBy(...).process(new MyKeyedProcessFunction())',
-  );
-}
+import { clocksOnlyTimerService, KeyedTimerService } from './user-timer-service.ts';
 
 export class ProcessOperator<IN, OUT> extends AbstractUdfStreamOperator<IN, OUT, ProcessFunction<IN, OUT>> {
   #collector!: TimestampedCollector<OUT>;
@@ -84,7 +31,11 @@ export class ProcessOperator<IN, OUT> extends AbstractUdfStreamOperator<IN, OUT,
 
   override async open(): Promise<void> {
     this.#collector = new TimestampedCollector(this.output, NO_TIMESTAMP);
-    this.#timerService = new NonKeyedTimerService(this as ProcessOperator<unknown, unknown>);
+    this.#timerService = clocksOnlyTimerService(
+      () => this.processingTime(),
+      () => this.watermark(),
+      'Setting timers is only supported on a keyed stream: use keyBy(...).process(new MyKeyedProcessFunction())',
+    );
     await super.open();
   }
 
