@@ -209,6 +209,8 @@ export class CheckpointCoordinator {
       resolve = res;
       reject = rej;
     });
+    // It may be aborted while the directory is made, before the caller holds it: not an unhandled rejection.
+    done.catch(() => {});
     // Pending from the start: a periodic tick while the directory is made must see it (else a newer checkpoint
     // could reach the sources first and this one would never be acknowledged).
     const pending: PendingCheckpoint = {
