@@ -9,7 +9,6 @@ import type { Clock } from '../core/clock.ts';
 import {
   IllegalStateError,
   JobCancellationError,
-  SluiceError,
   JobExecutionError,
   deserializeError,
   type SerializedError,
@@ -28,21 +27,17 @@ import { vertexLoads } from './metrics/vertex-loads.ts';
 import {
   CheckpointCoordinator,
   taskKey,
-  type CheckpointStatistics,
   type CompletedCheckpoint,
   type OperatorDescription,
 } from '../checkpoint/checkpoint-coordinator.ts';
-import { CheckpointStorage, loadCheckpoint, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
+import { CheckpointStorage, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
 import { CheckpointingOptions, StateBackendOptions } from '../config/checkpointing-options.ts';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { Configuration } from '../config/configuration.ts';
-import type { JobVertex } from '../graph/job-graph.ts';
-import type { MetricGroup } from '../metrics/metric-group.ts';
-import { KeyGroupRange } from '../state/key-group.ts';
-import type { OperatorRestoreSpec, TaskCheckpointSettings, TaskRestoreSpec, TaskSpec } from './protocol.ts';
+import type { TaskCheckpointSettings, TaskSpec } from './protocol.ts';
 import { createRestartBackoffTimeStrategy, type RestartBackoffTimeStrategy } from './restart-backoff.ts';
 import type { SlotAssignment } from './scheduler.ts';
+import { checkpointSettings, loadInitialSavepoint, registerCheckpointMetrics, restoreSpecFor } from './job-checkpointing.ts';
 import { dirname, join } from 'node:path';
 
 export interface ClusterView {
@@ -103,7 +98,6 @@ export class JobMaster {
   #assignment: SlotAssignment | undefined;
   #splits: Map<string, SourceSplit[][]> | undefined;
   #coordinator: CheckpointCoordinator | undefined;
-  #checkpointStorage: CheckpointStorage | undefined;
   readonly #restartStrategy: RestartBackoffTimeStrategy;
   #numRestarts = 0;
   /** Set by stopWithSavepoint: task results (cancelled) no longer count as failures or as the job's end. */
@@ -193,7 +187,7 @@ export class JobMaster {
         this.cluster.taskManagers.map((tm) => tm.numberOfSlots),
       );
       this.#splits = await this.#enumerateSplits();
-      const restoreFrom = await this.#loadInitialSavepoint();
+      const restoreFrom = await loadInitialSavepoint(this.pipeline.configuration, this.pipeline.jobGraph, this.logger);
       await this.#startCheckpointing(restoreFrom);
       const jobMetrics = this.cluster.jobManagerMetrics.addJob(this.jobId, this.jobName);
       jobMetrics.gauge('numRestarts', { getValue: () => this.#numRestarts });
@@ -300,57 +294,6 @@ export class JobMaster {
   }
 
   /** Creates checkpoint storage and the coordinator (periodic checkpoints only with an interval). */
-  /**
-   * The savepoint or retained checkpoint the job starts from (`execution.savepoint.path`), checked against the
-   * job: every operator state must belong to an operator of the job (by uid, else generated id) unless unclaimed
-   * state is allowed, and keyed state needs the same max parallelism.
-   */
-  async #loadInitialSavepoint(): Promise<CompletedCheckpoint | undefined> {
-    const conf = this.pipeline.configuration;
-    const path = conf.get(CheckpointingOptions.SAVEPOINT_PATH);
-    if (path === '') return undefined;
-    const loaded = await loadCheckpoint(path);
-    const allowNonRestored = conf.get(CheckpointingOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE);
-    const graph = this.pipeline.jobGraph;
-    const byId = new Map(graph.vertices.flatMap((v) => v.operators.map((op) => [op.operatorId, v] as const)));
-    for (const op of loaded.metadata.operators) {
-      const hasState = op.subtasks.some((s) => s.keyed.length > 0 || s.operator !== undefined);
-      const vertex = byId.get(op.operatorId);
-      if (vertex === undefined) {
-        if (!hasState || allowNonRestored) {
-          if (hasState) this.logger.warn('skipping savepoint state no operator claims', { operatorId: op.operatorId, uid: op.uid, name: op.name });
-          continue;
-        }
-        throw new SluiceError(
-          'STATE_NOT_RESTORED',
-          `Failed to rollback to checkpoint/savepoint ${loaded.metadataPath}. Cannot map checkpoint/savepoint state ` +
-            `for operator ${op.operatorId}${op.uid === undefined ? '' : ` (uid '${op.uid}')`} ('${op.name}') to the ` +
-            `new program, because the operator is not available in the new program. If you want to allow to skip ` +
-            `this, you can set the --allowNonRestoredState option on the CLI (execution.savepoint.ignore-unclaimed-state).`,
-        );
-      }
-      if (op.subtasks.some((s) => s.keyed.length > 0) && vertex.maxParallelism !== op.maxParallelism) {
-        throw new SluiceError(
-          'STATE_INCOMPATIBLE',
-          `operator '${op.name}' has keyed state for max parallelism ${op.maxParallelism} in ${loaded.metadataPath}, ` +
-            `but the job runs it with max parallelism ${vertex.maxParallelism}; keep the max parallelism of keyed ` +
-            `operators when restoring (setMaxParallelism(${op.maxParallelism}))`,
-        );
-      }
-    }
-    this.logger.info('starting from savepoint', { path: loaded.metadataPath, checkpointId: loaded.metadata.checkpointId });
-    return {
-      checkpointId: loaded.metadata.checkpointId,
-      type: loaded.metadata.type,
-      timestamp: loaded.metadata.timestamp,
-      completedAt: loaded.metadata.timestamp,
-      metadata: loaded.metadata,
-      externalPath: loaded.metadataPath,
-      rootDir: loaded.rootDir,
-      stateSize: 0,
-    };
-  }
-
   async #startCheckpointing(restoredFrom: CompletedCheckpoint | undefined): Promise<void> {
     const settings = this.#checkpointing;
     const conf = this.pipeline.configuration;
@@ -362,7 +305,6 @@ export class JobMaster {
       inlineLimitBytes: settings.inlineLimitBytes,
     });
     await storage.initialize();
-    this.#checkpointStorage = storage;
     const graph = this.pipeline.jobGraph;
     const operators: OperatorDescription[] = graph.vertices.flatMap((v) =>
       v.operators.map((op) => ({
@@ -662,56 +604,4 @@ export class JobMaster {
     this.#status = to;
     this.#statusTimestamps.set(to, this.clock.now());
   }
-}
-
-/** The task-side checkpoint settings of a job (savepoints work without periodic checkpoints). */
-function checkpointSettings(conf: Configuration, jobId: string): TaskCheckpointSettings {
-  const dir = conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
-  // As Flink: explicit jobmanager storage keeps state in _metadata (inline, size-limited); else a directory means
-  // file storage; no directory means memory.
-  const explicitJobManager =
-    conf.contains(CheckpointingOptions.CHECKPOINT_STORAGE) && conf.get(CheckpointingOptions.CHECKPOINT_STORAGE) === 'jobmanager';
-  const memory = dir === '' || explicitJobManager;
-  return {
-    aligned: conf.get(CheckpointingOptions.MODE) === 'EXACTLY_ONCE',
-    rootDir: memory ? undefined : join(resolveDirectory(dir), jobId),
-    compression: conf.get(CheckpointingOptions.SNAPSHOT_COMPRESSION),
-    inlineLimitBytes: memory
-      ? conf.get(CheckpointingOptions.JOBMANAGER_MAX_STATE_SIZE)
-      : conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
-    savepointInlineLimitBytes: conf.get(CheckpointingOptions.FS_MEMORY_THRESHOLD),
-    asyncSnapshots: conf.get(StateBackendOptions.ASYNC_SNAPSHOTS),
-    awaitEndOfInput: true,
-  };
-}
-
-/** What subtask `subtask` of `vertex` restores from `checkpoint`: per chained operator, its handles. */
-function restoreSpecFor(checkpoint: CompletedCheckpoint, vertex: JobVertex, subtask: number): TaskRestoreSpec {
-  const range = KeyGroupRange.forOperator(vertex.maxParallelism, vertex.parallelism, subtask);
-  const operators: Record<string, OperatorRestoreSpec> = {};
-  for (const op of vertex.operators) {
-    const state = checkpoint.metadata.operators.find((o) => o.operatorId === op.operatorId);
-    if (state === undefined) continue;
-    const keyed = state.subtasks.flatMap((st) =>
-      st.keyed.filter((h) => h.keyGroupRange.endKeyGroup >= range.startKeyGroup && h.keyGroupRange.startKeyGroup <= range.endKeyGroup),
-    );
-    const operatorState = Array.from({ length: state.parallelism }, (_, i) => state.subtasks.find((st) => st.subtaskIndex === i)?.operator);
-    operators[op.operatorId] = { keyed, operatorState };
-  }
-  return { checkpointId: checkpoint.checkpointId, rootDir: checkpoint.rootDir, operators };
-}
-
-/** Flink's checkpoint metrics on the job's JobManager group. */
-function registerCheckpointMetrics(group: MetricGroup, stats: () => CheckpointStatistics | undefined): void {
-  const gauge = (name: string, read: (s: CheckpointStatistics) => number): void => {
-    group.gauge(name, { getValue: () => { const s = stats(); return s === undefined ? 0 : read(s); } });
-  };
-  gauge('numberOfCompletedCheckpoints', (s) => s.numberOfCompletedCheckpoints);
-  gauge('numberOfFailedCheckpoints', (s) => s.numberOfFailedCheckpoints);
-  gauge('numberOfInProgressCheckpoints', (s) => s.numberOfInProgressCheckpoints);
-  gauge('totalNumberOfCheckpoints', (s) => s.numberOfCompletedCheckpoints + s.numberOfFailedCheckpoints + s.numberOfInProgressCheckpoints);
-  gauge('lastCheckpointDuration', (s) => s.lastCheckpointDuration);
-  gauge('lastCheckpointSize', (s) => s.lastCheckpointSize);
-  gauge('lastCompletedCheckpointId', (s) => s.lastCompletedCheckpointId);
-  group.gauge('lastCheckpointExternalPath', { getValue: () => stats()?.lastCheckpointExternalPath ?? 'n/a' });
 }

@@ -2,11 +2,7 @@
 // operator chain by direct calls, and awaits only between batches (no input, no credit, yielding the thread).
 
 import { SourceOperator } from '../api/operators/source-operator.ts';
-import {
-  TwoInputStreamOperator,
-  type AbstractStreamOperator,
-  type OneInputStreamOperator,
-} from '../api/operators/stream-operator.ts';
+import { TwoInputStreamOperator, type OneInputStreamOperator } from '../api/operators/stream-operator.ts';
 import { Configuration } from '../config/configuration.ts';
 import { CoreOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
@@ -29,6 +25,8 @@ import type { Cancellable, ProcessingTimeService } from '../state/processing-tim
 import { SystemProcessingTimeService } from '../state/system-processing-time-service.ts';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.ts';
 import { StatusWatermarkValve } from './status-watermark-valve.ts';
+import { eventLoopTurnDue, yieldThread } from './event-loop-turns.ts';
+import { watermarkTarget } from './input-watermarks.ts';
 import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.ts';
 import { Signal } from './network/channel.ts';
 import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts';
@@ -36,8 +34,6 @@ import { readStreamStateHandleLocalFirst } from '../state/stream-state-io.ts';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** How long a task may keep its thread before it lets timers, messages and other tasks run. */
-const MAX_SLICE_MS = 5;
 
 export interface TaskEnvironment {
   readonly graph: StreamGraph;
@@ -67,25 +63,6 @@ export interface TaskEventListener {
 
 export type TaskOutcome = 'FINISHED' | 'CANCELED';
 
-/**
- * When this thread last gave the event loop a turn. Shared by every task of the thread: tasks that wait on each
- * other (a full local channel, an empty one) hand over through promises alone, which never lets timers, I/O or
- * messages run, so the turn is taken by time, whoever happens to be running.
- */
-let lastEventLoopTurn = performance.now();
-
-const yieldThread = (): Promise<void> =>
-  new Promise((resolve) =>
-    setImmediate(() => {
-      lastEventLoopTurn = performance.now();
-      resolve();
-    }),
-  );
-
-/** Gives the event loop a turn when this thread has not had one for MAX_SLICE_MS (timers, messages, I/O). */
-function eventLoopTurnDue(): boolean {
-  return performance.now() - lastEventLoopTurn >= MAX_SLICE_MS;
-}
 
 export class Task {
   #cancelled = false;
@@ -614,37 +591,6 @@ export class Task {
       }
     }
   }
-}
-
-/** Where a valve of the head's input `input` (0: its only input) delivers, counting the input watermark. */
-function watermarkTarget(
-  head: AbstractStreamOperator<unknown>,
-  input: number,
-  io: { inputWatermark: number },
-): { emitWatermark(ts: number): void; emitWatermarkStatus(idle: boolean): void } {
-  if (head instanceof TwoInputStreamOperator) {
-    // The operator combines its two inputs' watermarks (an idle input left out): the metric shows the combination.
-    const counted = (call: () => void): void => {
-      call();
-      io.inputWatermark = head.combinedInputWatermark;
-    };
-    return input === 1
-      ? {
-          emitWatermark: (ts) => counted(() => head.processWatermark1(ts)),
-          emitWatermarkStatus: (idle) => counted(() => head.processWatermarkStatus1(idle)),
-        }
-      : {
-          emitWatermark: (ts) => counted(() => head.processWatermark2(ts)),
-          emitWatermarkStatus: (idle) => counted(() => head.processWatermarkStatus2(idle)),
-        };
-  }
-  return {
-    emitWatermark: (ts) => {
-      io.inputWatermark = ts;
-      head.processWatermark(ts);
-    },
-    emitWatermarkStatus: (idle) => head.processWatermarkStatus(idle),
-  };
 }
 
 /** The checksums of the file parts of a task's snapshot: the names of their local-recovery copies. */
