@@ -9,7 +9,7 @@ import { HeapListState } from './heap-list-state.ts';
 import { HeapMapState } from './heap-map-state.ts';
 import { HeapReducingState } from './heap-reducing-state.ts';
 import { HeapValueState } from './heap-value-state.ts';
-import { InternalTimerService } from './internal-timer-service.ts';
+import type { InternalTimerService } from './internal-timer-service.ts';
 import { KeyContext } from './key-context.ts';
 import { KeyGroupRange, type Key } from './key-group.ts';
 import type { TimerServiceOptions } from './keyed-state-backend.ts';
@@ -20,10 +20,11 @@ import type {
   StreamStateHandle,
 } from './state-handle.ts';
 import { decodeSnapshot, encodeSnapshot, writeStreamStateHandle } from './stream-state-io.ts';
-import { KEYED_STATE_SNAPSHOT_VERSION, type KeyedStateSnapshot, type TimerServiceSnapshot } from './keyed-state-snapshot.ts';
+import { KEYED_STATE_SNAPSHOT_VERSION, type KeyedStateSnapshot } from './keyed-state-snapshot.ts';
 import type { ReducingStateDescriptor } from './reducing-state-descriptor.ts';
 import type { StateDescriptor, StateKind } from './state-descriptor.ts';
 import { StateTable } from './state-table.ts';
+import { TimerServices } from './timer-services.ts';
 import { StateTtlConfig } from './state-ttl-config.ts';
 import type { InternalKvState, Namespace, State } from './state.ts';
 import type { ValueStateDescriptor } from './value-state-descriptor.ts';
@@ -62,9 +63,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
   readonly #tables = new Map<string, StateTable<unknown>>();
   readonly #states = new Map<string, AbstractHeapState<unknown>>();
   readonly #everyRecordCleanup: StateTable<unknown>[] = [];
-  readonly #timerServices = new Map<string, InternalTimerService>();
-  /** Timers restored before their service was created, by service name. */
-  readonly #restoredTimers = new Map<string, TimerServiceSnapshot[]>();
+  readonly #timers: TimerServices;
 
   constructor(options: HeapKeyedStateBackendOptions) {
     const { keyGroupRange, maxParallelism, clock } = options;
@@ -86,6 +85,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
     this.maxParallelism = maxParallelism;
     this.#clock = clock;
     this.#ctx = new KeyContext(keyGroupRange, maxParallelism);
+    this.#timers = new TimerServices(this.#ctx);
     this.#ctx.addKeySelectionListener(() => this.#cleanupForRecord());
   }
 
@@ -120,17 +120,11 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
 
   /** The timer services created so far. */
   timerServices(): InternalTimerService[] {
-    return [...this.#timerServices.values()];
+    return this.#timers.all();
   }
 
   getTimerService(name: string, options: TimerServiceOptions): InternalTimerService {
-    let service = this.#timerServices.get(name);
-    if (service !== undefined) return service;
-    service = new InternalTimerService({ name, keyContext: this.#ctx, ...options });
-    this.#timerServices.set(name, service);
-    for (const snapshot of this.#restoredTimers.get(name) ?? []) service.restore(snapshot);
-    this.#restoredTimers.delete(name);
-    return service;
+    return this.#timers.get(name, options);
   }
 
   getKeys(stateName: string, namespace: Namespace = null): Iterable<Key> {
@@ -149,13 +143,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
     const start = Math.max(keyGroupRange.startKeyGroup, this.keyGroupRange.startKeyGroup);
     const end = Math.min(keyGroupRange.endKeyGroup, this.keyGroupRange.endKeyGroup);
     const range = new KeyGroupRange(start, Math.max(end, start - 1));
-    const timerServices: TimerServiceSnapshot[] = [...this.#timerServices.values()].map((t) => t.snapshot(range));
-    // Timers restored but not yet claimed by a service are state too: keep them in the next snapshot.
-    for (const pending of this.#restoredTimers.values()) {
-      for (const s of pending) {
-        timerServices.push({ name: s.name, keyGroups: s.keyGroups.filter((g) => range.contains(g.keyGroup)) });
-      }
-    }
+    const timerServices = this.#timers.snapshot(range);
     return {
       version: KEYED_STATE_SNAPSHOT_VERSION,
       maxParallelism: this.maxParallelism,
@@ -178,17 +166,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
         } else checkKind(state.name, table.kind, state.kind);
         for (const group of state.keyGroups) if (own.contains(group.keyGroup)) table.restoreKeyGroup(group, now);
       }
-      for (const timers of snapshot.timerServices) {
-        const service = this.#timerServices.get(timers.name);
-        if (service !== undefined) service.restore(timers);
-        else {
-          const kept = { name: timers.name, keyGroups: timers.keyGroups.filter((g) => own.contains(g.keyGroup)) };
-          if (kept.keyGroups.length === 0) continue;
-          const pending = this.#restoredTimers.get(timers.name) ?? [];
-          pending.push(kept);
-          this.#restoredTimers.set(timers.name, pending);
-        }
-      }
+      for (const timers of snapshot.timerServices) this.#timers.restore(timers, own);
     }
   }
 
@@ -242,8 +220,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
 
   dispose(): void {
     for (const table of this.#tables.values()) table.clearAll();
-    for (const service of this.#timerServices.values()) service.dispose();
-    this.#restoredTimers.clear();
+    this.#timers.dispose();
   }
 
   #createState<S extends State>(descriptor: StateDescriptor<S>): AbstractHeapState<unknown> {

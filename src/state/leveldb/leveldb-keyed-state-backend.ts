@@ -2,12 +2,13 @@
 
 import { rm } from 'node:fs/promises';
 import { decodeSnapshot } from '../stream-state-io.ts';
+import { TimerServices } from '../timer-services.ts';
 import type { HeapKeyedStateHandle } from '../state-handle.ts';
 import type { Clock } from '../../core/clock.ts';
 import { IllegalArgumentError, IllegalStateError, SluiceError } from '../../core/errors.ts';
 import type { AggregatingStateDescriptor } from '../aggregating-state-descriptor.ts';
 import { CanonicalMap } from '../canonical-map.ts';
-import { InternalTimerService } from '../internal-timer-service.ts';
+import type { InternalTimerService } from '../internal-timer-service.ts';
 import { KeyContext } from '../key-context.ts';
 import { KeyGroupRange, canonicalKey, type Key } from '../key-group.ts';
 import type { TimerServiceOptions } from '../keyed-state-backend.ts';
@@ -117,9 +118,7 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
   readonly #tablesById = new Map<number, LevelDBStateTable>();
   readonly #states = new Map<string, AbstractLevelDBState<unknown>>();
   readonly #everyRecordCleanup: LevelDBStateTable[] = [];
-  readonly #timerServices = new Map<string, InternalTimerService>();
-  /** Timers restored before their service was created, by service name. */
-  readonly #restoredTimers = new Map<string, TimerServiceSnapshot[]>();
+  readonly #timers: TimerServices;
   #nextStateId = 0;
   #closed = false;
 
@@ -129,6 +128,7 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
     this.#clock = options.clock;
     this.#store = store;
     this.#ctx = new KeyContext(options.keyGroupRange, options.maxParallelism);
+    this.#timers = new TimerServices(this.#ctx);
     this.#cache = new WriteBackCache(store, this.#codec, options.clock, options.cache);
     this.#incremental = options.incrementalCheckpoints ?? true;
     this.#chains = new IncrementalCheckpointChain({ ...DEFAULT_CONSOLIDATION_POLICY, ...options.consolidation });
@@ -203,17 +203,11 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
 
   /** The timer services created so far. */
   timerServices(): InternalTimerService[] {
-    return [...this.#timerServices.values()];
+    return this.#timers.all();
   }
 
   getTimerService(name: string, options: TimerServiceOptions): InternalTimerService {
-    let service = this.#timerServices.get(name);
-    if (service !== undefined) return service;
-    service = new InternalTimerService({ name, keyContext: this.#ctx, ...options });
-    this.#timerServices.set(name, service);
-    for (const snapshot of this.#restoredTimers.get(name) ?? []) service.restore(snapshot);
-    this.#restoredTimers.delete(name);
-    return service;
+    return this.#timers.get(name, options);
   }
 
   /** Not available synchronously (LevelDB iterators are asynchronous): use `getKeysAsync`. */
@@ -409,8 +403,7 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
   }
 
   dispose(): void {
-    for (const service of this.#timerServices.values()) service.dispose();
-    this.#restoredTimers.clear();
+    this.#timers.dispose();
     if (this.#closed) return;
     this.#cache.clearAll();
     for (const table of this.#tables.values()) table.clear();
@@ -421,7 +414,7 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const service of this.#timerServices.values()) service.dispose();
+    this.#timers.dispose();
     await this.#store.close();
     await rm(this.#store.path, { recursive: true, force: true });
   }
@@ -498,25 +491,11 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
   }
 
   #timerSnapshot(range: KeyGroupRange): TimerServiceSnapshot[] {
-    const out = [...this.#timerServices.values()].map((t) => t.snapshot(range));
-    // Timers restored but not yet claimed by a service are state too: keep them in the next snapshot.
-    for (const pending of this.#restoredTimers.values()) {
-      for (const s of pending) out.push({ name: s.name, keyGroups: s.keyGroups.filter((g) => range.contains(g.keyGroup)) });
-    }
-    return out;
+    return this.#timers.snapshot(range);
   }
 
   #restoreTimers(timers: TimerServiceSnapshot): void {
-    const service = this.#timerServices.get(timers.name);
-    if (service !== undefined) {
-      service.restore(timers);
-      return;
-    }
-    const kept = { name: timers.name, keyGroups: timers.keyGroups.filter((g) => this.keyGroupRange.contains(g.keyGroup)) };
-    if (kept.keyGroups.length === 0) return;
-    const pending = this.#restoredTimers.get(timers.name) ?? [];
-    pending.push(kept);
-    this.#restoredTimers.set(timers.name, pending);
+    this.#timers.restore(timers, this.keyGroupRange);
   }
 
   #checkOpen(): void {
