@@ -10,6 +10,8 @@ import { resolveDirectory, writeMetadataAtomically, type CheckpointStorage } fro
 import { METADATA_VERSION, type CheckpointMetadata, type SnapshotType } from './metadata.ts';
 import { SharedStateRegistry } from './shared-state-registry.ts';
 
+const noop = (): void => {};
+
 /** What one subtask reports for one of its operators. */
 export interface OperatorSubtaskState {
   readonly keyed: readonly KeyedStateHandle[];
@@ -276,14 +278,14 @@ export class CheckpointCoordinator {
    */
   async shutdown(retain: boolean): Promise<void> {
     this.stop('the job ended');
-    await Promise.all(this.#discards);
+    while (this.#discards.size > 0) await Promise.all(this.#discards);
     if (retain) return;
     for (const c of this.#completed.splice(0)) await this.#discard(c);
   }
 
-  /** Keeps a deletion in flight so that shutdown waits for it. */
-  #track(deletion: Promise<void>): void {
-    const tracked = deletion.catch(() => {}).finally(() => this.#discards.delete(tracked));
+  /** Keeps a deletion (or a _metadata write) in flight so that shutdown waits for it. */
+  #track(work: Promise<unknown>): void {
+    const tracked: Promise<void> = work.then(noop, noop).finally(() => this.#discards.delete(tracked));
     this.#discards.add(tracked);
   }
 
@@ -334,9 +336,19 @@ export class CheckpointCoordinator {
     };
     let externalPath: string | undefined;
     try {
-      externalPath = p.savepointDir === undefined ? await this.storage.finalize(metadata) : await writeMetadataAtomically(p.savepointDir, metadata);
+      const writing = p.savepointDir === undefined ? this.storage.finalize(metadata) : writeMetadataAtomically(p.savepointDir, metadata);
+      this.#track(writing); // shutdown waits for it (and for the discard that follows if it was aborted meanwhile)
+      externalPath = await writing;
     } catch (error) {
-      this.#abort(p, new SluiceError('CHECKPOINT_DECLINED', `checkpoint ${p.id}: writing _metadata failed: ${(error as Error).message}`, { cause: error }), true);
+      if (!this.#pending.has(p.id)) this.#discardAborted(p); // aborted meanwhile: its failure is already reported
+      else this.#abort(p, new SluiceError('CHECKPOINT_DECLINED', `checkpoint ${p.id}: writing _metadata failed: ${(error as Error).message}`, { cause: error }), true);
+      return;
+    }
+    if (!this.#pending.has(p.id)) {
+      // Aborted while its _metadata was written (subsumed by a newer checkpoint that completed first, or the job
+      // began failing over and may already have chosen the checkpoint to restore): it must never count as
+      // completed, nor be notified; its files go now that nothing writes them any more.
+      this.#discardAborted(p);
       return;
     }
     this.#pending.delete(p.id);
@@ -390,7 +402,8 @@ export class CheckpointCoordinator {
     p.timer.cancel();
     this.stats.numberOfInProgressCheckpoints = this.#pending.size;
     this.context.notifyAborted(p.id);
-    this.#track(p.savepointDir === undefined ? this.storage.discard(p.id) : rm(p.savepointDir, { recursive: true, force: true }));
+    // A finalizing checkpoint is still writing its _metadata: #complete discards it once that write has settled.
+    if (!p.finalizing) this.#discardAborted(p);
     p.reject(error);
     if (!countsAsFailure) {
       this.context.log(`Checkpoint ${p.id} aborted: ${error.message}`, { checkpointId: p.id });
@@ -410,6 +423,11 @@ export class CheckpointCoordinator {
         ),
       );
     }
+  }
+
+  /** Deletes the directory of an aborted checkpoint or savepoint (in the background; shutdown waits for it). */
+  #discardAborted(p: PendingCheckpoint): void {
+    this.#track(p.savepointDir === undefined ? this.storage.discard(p.id) : rm(p.savepointDir, { recursive: true, force: true }));
   }
 
   async #discard(c: CompletedCheckpoint): Promise<void> {

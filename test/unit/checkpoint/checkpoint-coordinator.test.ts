@@ -188,4 +188,60 @@ describe('CheckpointCoordinator', () => {
     expect(c.stats.numberOfFailedCheckpoints).toBe(0);
     expect(ctx.failures).toEqual([]);
   });
+
+  describe('a checkpoint aborted while its _metadata is written', () => {
+    /** Storage whose finalize of checkpoint 1 waits until the test releases it. */
+    function gatedCoordinator() {
+      const ctx = new FakeContext();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      class GatedStorage extends CheckpointStorage {
+        override async finalize(metadata: Parameters<CheckpointStorage['finalize']>[0]): Promise<string> {
+          if (metadata.checkpointId === 1) await gate;
+          return super.finalize(metadata);
+        }
+      }
+      const storage = new GatedStorage({ jobId: 'job', checkpointsDirectory: dir, compression: false, inlineLimitBytes: 1024 });
+      const c = new CheckpointCoordinator(settings({ interval: 100, maxConcurrent: 2 }), storage, ctx, 'job', OPERATORS, TASKS);
+      return { ctx, c, storage, release };
+    }
+
+    it('never completes once a newer checkpoint completed first (subsumed), and its directory is removed', async () => {
+      const { ctx, c, storage, release } = gatedCoordinator();
+      await storage.initialize();
+      c.start();
+      await ctx.advance(200);
+      expect(ctx.triggered).toEqual([1, 2]);
+      ackAll(c, 1); // finalizing, held at the gate
+      await flush();
+      ackAll(c, 2);
+      await vi.waitFor(() => expect(ctx.completed).toEqual([2]));
+      expect(ctx.aborted).toEqual([1]);
+      release();
+      await flush();
+      await c.shutdown(true);
+      expect(ctx.completed).toEqual([2]);
+      expect(c.retained.map((r) => r.checkpointId)).toEqual([2]);
+      expect(c.latestCompleted?.checkpointId).toBe(2);
+      expect((await readdir(join(dir, 'job'))).sort()).toEqual(['chk-2', 'shared', 'taskowned']);
+    });
+
+    it('never completes once the job began failing over; shutdown waits for its files to go', async () => {
+      const { ctx, c, storage, release } = gatedCoordinator();
+      await storage.initialize();
+      c.start();
+      await ctx.advance(100);
+      ackAll(c, 1);
+      await flush();
+      c.stop('the job is failing over');
+      expect(ctx.aborted).toEqual([1]);
+      const shutdown = c.shutdown(true);
+      release();
+      await shutdown;
+      await flush(); // nothing left running may complete it later
+      expect(ctx.completed).toEqual([]);
+      expect(c.latestCompleted).toBeUndefined();
+      expect((await readdir(join(dir, 'job'))).sort()).toEqual(['shared', 'taskowned']);
+    });
+  });
 });
