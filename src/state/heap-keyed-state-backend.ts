@@ -19,7 +19,8 @@ import type {
   SnapshotStorageLocation,
   StreamStateHandle,
 } from './state-handle.ts';
-import { decodeSnapshot, encodeSnapshot, writeStreamStateHandle } from './stream-state-io.ts';
+import { decodeKeyedSnapshot, encodeKeyedSnapshot } from './keyed-snapshot-codec.ts';
+import { writeStreamStateHandle } from './stream-state-io.ts';
 import { KEYED_STATE_SNAPSHOT_VERSION, type KeyedStateSnapshot } from './keyed-state-snapshot.ts';
 import type { ReducingStateDescriptor } from './reducing-state-descriptor.ts';
 import type { StateDescriptor, StateKind } from './state-descriptor.ts';
@@ -177,8 +178,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
   snapshotToStorage(location: SnapshotStorageLocation): () => Promise<KeyedStateHandle> {
     const capture = this.snapshot();
     return async () => {
-      const bytes = encodeSnapshot(capture, location.compression);
-      const data = await writeStreamStateHandle(location, 'keyed', bytes);
+      const data = await writeStreamStateHandle(location, 'keyed', encodeKeyedSnapshot(capture, location.compression));
       return {
         kind: 'heap',
         keyGroupRange: capture.keyGroupRange,
@@ -205,7 +205,7 @@ export class HeapKeyedStateBackend implements CheckpointableKeyedStateBackend {
       }
       const { startKeyGroup, endKeyGroup } = handle.keyGroupRange;
       if (endKeyGroup < own.startKeyGroup || startKeyGroup > own.endKeyGroup) continue;
-      snapshots.push(decodeSnapshot<KeyedStateSnapshot>(await readFile(handle.data), handle.compressed));
+      snapshots.push(decodeKeyedSnapshot(await readFile(handle.data), handle.compressed));
     }
     this.restore(snapshots);
   }

@@ -27,6 +27,7 @@ import type {
   SnapshotStorageLocation,
   StreamStateHandle,
 } from '../../state/state-handle.ts';
+import { encodeKeyedSnapshot } from '../../state/keyed-snapshot-codec.ts';
 import { encodeSnapshot, writeStreamStateHandle } from '../../state/stream-state-io.ts';
 import { isRichFunction, type Collector, type RuntimeContext } from '../functions.ts';
 import type { OutputTag } from '../output-tag.ts';
@@ -85,7 +86,7 @@ function keyedSnapshotWriter(backend: CheckpointableKeyedStateBackend, location:
   const capture = canonical.call(backend); // captured now; read asynchronously
   return async () => {
     const snapshot = await capture;
-    const data = await writeStreamStateHandle(location, 'keyed', encodeSnapshot(snapshot, location.compression));
+    const data = await writeStreamStateHandle(location, 'keyed', encodeKeyedSnapshot(snapshot, location.compression));
     return {
       kind: 'heap',
       keyGroupRange: snapshot.keyGroupRange,

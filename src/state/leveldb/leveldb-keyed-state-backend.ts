@@ -1,7 +1,7 @@
 // Keyed state in a classic-level (LevelDB) database per task, behind a write-back cache, with incremental checkpoints.
 
 import { rm } from 'node:fs/promises';
-import { decodeSnapshot } from '../stream-state-io.ts';
+import { decodeKeyedSnapshot } from '../keyed-snapshot-codec.ts';
 import { TimerServices } from '../timer-services.ts';
 import type { HeapKeyedStateHandle } from '../state-handle.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -351,7 +351,7 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
       const snapshots: KeyedStateSnapshot[] = [];
       for (const h of canonical) {
         if (h.keyGroupRange.endKeyGroup < own.startKeyGroup || h.keyGroupRange.startKeyGroup > own.endKeyGroup) continue;
-        snapshots.push(decodeSnapshot<KeyedStateSnapshot>(await readFile(h.data), h.compressed));
+        snapshots.push(decodeKeyedSnapshot(await readFile(h.data), h.compressed));
       }
       this.restore(snapshots);
       const rest = handles.filter((h) => h.kind !== 'heap');

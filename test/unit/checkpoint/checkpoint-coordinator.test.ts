@@ -196,7 +196,7 @@ describe('CheckpointCoordinator', () => {
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       class GatedStorage extends CheckpointStorage {
-        override async finalize(metadata: Parameters<CheckpointStorage['finalize']>[0]): Promise<string> {
+        override async finalize(metadata: Parameters<CheckpointStorage['finalize']>[0]): ReturnType<CheckpointStorage['finalize']> {
           if (metadata.checkpointId === 1) await gate;
           return super.finalize(metadata);
         }
@@ -210,8 +210,10 @@ describe('CheckpointCoordinator', () => {
       const { ctx, c, storage, release } = gatedCoordinator();
       await storage.initialize();
       c.start();
+      await ctx.advance(100);
+      await vi.waitFor(() => expect(ctx.triggered).toEqual([1]));
       await ctx.advance(200);
-      expect(ctx.triggered).toEqual([1, 2]);
+      await vi.waitFor(() => expect(ctx.triggered).toEqual([1, 2]));
       ackAll(c, 1); // finalizing, held at the gate
       await flush();
       ackAll(c, 2);
@@ -231,6 +233,7 @@ describe('CheckpointCoordinator', () => {
       await storage.initialize();
       c.start();
       await ctx.advance(100);
+      await vi.waitFor(() => expect(ctx.triggered).toEqual([1]));
       ackAll(c, 1);
       await flush();
       c.stop('the job is failing over');
