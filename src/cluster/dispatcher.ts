@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.ts';
 import { IllegalArgumentError, IllegalStateError, InvalidProgramError, NotEnoughSlotsError, SluiceError } from '../core/errors.ts';
 import { isHexId } from '../core/ids.ts';
 import { isGloballyTerminal, JobStatus } from '../core/job-status.ts';
-import type { Logger } from '../core/logger.ts';
+import { componentLogger, type Logger } from '../core/logger.ts';
 import { requiredSlots } from '../graph/job-graph.ts';
 import { dumpMetrics } from '../metrics/metric-dumper.ts';
 import { MetricStore } from '../metrics/metric-store.ts';
@@ -360,7 +360,7 @@ export class Dispatcher {
     const view = this.cluster.jobView(reserved, () => {
       if (record !== undefined) record.sampleIo(this.#freshStore());
     });
-    const master = new JobMaster(pipeline, view, this.clock, this.logger);
+    const master = new JobMaster(pipeline, view, this.clock, componentLogger(this.logger, 'sluice.jobmaster'));
     record = new DispatcherJob(master, pipeline, origin);
     this.#jobs.set(jobId, record);
     const job = record;

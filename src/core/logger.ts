@@ -11,6 +11,18 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
+/**
+ * The binding that names a component's logger: `logger.child({ [LOGGER_NAME]: 'sluice.checkpoint' })` (or
+ * `componentLogger`) returns the logger of that name (its own level from `logging.levels.<name>`), keeping the
+ * other bindings. Loggers that have no names ignore it.
+ */
+export const LOGGER_NAME = 'loggerName';
+
+/** The logger of a runtime component (`sluice.jobmaster`, `sluice.checkpoint`, `sluice.task`, ...), from `logger`. */
+export function componentLogger(logger: Logger, name: string): Logger {
+  return logger.child({ [LOGGER_NAME]: name });
+}
+
 const noop = (): void => {};
 
 /** A logger that drops everything. */

@@ -1,7 +1,7 @@
 // A named logger (SLF4J style) over pino: checks its level first, so a disabled call costs one comparison.
 
 import type { Logger as PinoLogger } from 'pino';
-import type { Logger, LogLevel } from '../core/logger.ts';
+import { LOGGER_NAME, type Logger, type LogLevel } from '../core/logger.ts';
 
 /** What a NamedLogger asks of the context that made it. */
 export interface LoggerBackend {
@@ -68,8 +68,11 @@ export class NamedLogger implements Logger {
     this.#log('error', message, fields);
   }
 
+  /** A logger with more bound fields; a `LOGGER_NAME` binding names it anew (a component's logger). */
   child(bindings: Record<string, unknown>): NamedLogger {
-    return new NamedLogger(this.backend, this.name, { ...this.bindings, ...bindings }, this.fallbackRootLevel);
+    const { [LOGGER_NAME]: renamed, ...rest } = bindings;
+    const name = typeof renamed === 'string' && renamed !== '' ? renamed : this.name;
+    return new NamedLogger(this.backend, name, { ...this.bindings, ...rest }, this.fallbackRootLevel);
   }
 
   #refreshIfStale(): void {

@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Dispatcher } from '../cluster/dispatcher.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Logger } from '../core/logger.ts';
+import { componentLogger, type Logger } from '../core/logger.ts';
 import { RestError, toRestError } from './rest-errors.ts';
 import { registerClusterRoutes } from './routes/cluster-routes.ts';
 import { registerJarRoutes } from './routes/jar-routes.ts';
@@ -135,7 +135,7 @@ export async function createRestServer(gateway: RestGateway, options: RestServer
   app.setErrorHandler((error, request, reply) => {
     const rest = toRestError(error);
     if (rest.status >= 500) {
-      options.logger.error('REST handler failed', { method: request.method, url: request.url, error: (error as Error).stack ?? String(error) });
+      componentLogger(options.logger, 'sluice.rest').error('REST handler failed', { method: request.method, url: request.url, error: (error as Error).stack ?? String(error) });
     }
     void reply.code(rest.status).headers(rest.headers).send({ errors: [rest.message] });
   });

@@ -2,7 +2,7 @@
 
 import type { Pipeline, PipelineExecutor, SubmittedJob } from '../api/executor.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import type { Logger } from '../core/logger.ts';
+import { componentLogger, type Logger } from '../core/logger.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { JobMaster } from './job-master.ts';
 import { MiniCluster, miniClusterSpec, resolveRuntimeMode } from './mini-cluster.ts';
@@ -35,7 +35,7 @@ export class EmbeddedExecutor implements PipelineExecutor {
       await cluster.shutdown();
       throw error;
     }
-    const master = new JobMaster(pipeline, cluster, this.#clock, this.#logger);
+    const master = new JobMaster(pipeline, cluster, this.#clock, componentLogger(this.#logger, 'sluice.jobmaster'));
     // The job's result is reported only after every thread of its cluster is released.
     const done = master.terminated.then(() => cluster.shutdown());
     try {

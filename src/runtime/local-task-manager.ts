@@ -3,7 +3,7 @@
 import type { JobModuleRef } from '../api/executor.ts';
 import type { Clock } from '../core/clock.ts';
 import { serializeError } from '../core/errors.ts';
-import type { Logger } from '../core/logger.ts';
+import { componentLogger, type Logger } from '../core/logger.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import type { ThreadChannels } from './channel-endpoints.ts';
 import { failedOperatorOf } from './failure-annotation.ts';
@@ -31,7 +31,7 @@ export class LocalTaskManager implements TaskManager {
       openInput: this.channels.openInput,
       releaseChannels: this.channels.release,
       clock: this.clock,
-      logger: this.logger.child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
+      logger: componentLogger(this.logger, 'sluice.task').child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
       events,
     });
     const result: Promise<TaskReport> = task

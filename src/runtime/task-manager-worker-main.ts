@@ -5,6 +5,7 @@ import { systemClock } from '../core/clock.ts';
 import { SluiceError, serializeError } from '../core/errors.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import { ThreadChannels } from './channel-endpoints.ts';
+import { componentLogger } from '../core/logger.ts';
 import { createConsoleLogger } from './console-logger.ts';
 import { failedOperatorOf } from './failure-annotation.ts';
 import { replayJobModule } from './job-module.ts';
@@ -121,7 +122,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
       openInput: channels.openInput,
       releaseChannels: channels.release,
       clock: systemClock,
-      logger: logger.child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
+      logger: componentLogger(logger, 'sluice.task').child({ task: `${spec.vertexName} (${spec.subtaskIndex + 1}/${spec.parallelism})` }),
       events,
     });
     if (cancelled) task.cancel();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../src/core/errors.ts';
+import { LOGGER_NAME, componentLogger } from '../../../src/core/logger.ts';
 import type { LogSink } from '../../../src/logging/log-sinks.ts';
 import { LoggerContext } from '../../../src/logging/logger-context.ts';
 import type { LoggingSettings } from '../../../src/logging/logging-settings.ts';
@@ -108,6 +109,22 @@ describe('lines', () => {
     const parent = context(settings(), out).getLogger('a.b', { k: 1, shared: 'parent' });
     parent.child({ shared: 'child' }).info('m', { extra: true });
     expect(out.json()[0]).toMatchObject({ name: 'a.b', k: 1, shared: 'child', extra: true });
+  });
+
+  it('a component logger is the logger of its own name, with its own level, keeping the bound fields', () => {
+    const out = capture();
+    const runtime = context(settings({ rootLevel: 'info', levels: { 'sluice.checkpoint': 'debug', 'sluice.task': 'warn' } }), out).getLogger(
+      'sluice.runtime',
+      { jobId: 'j1' },
+    );
+    const checkpoints = componentLogger(runtime, 'sluice.checkpoint');
+    checkpoints.debug('checkpoint 3 acknowledged', { checkpointId: 3 });
+    componentLogger(runtime, 'sluice.task').info('dropped: sluice.task logs warn and above');
+    runtime.debug('dropped: sluice.runtime logs info and above');
+    const lines = out.json();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ name: 'sluice.checkpoint', level: 'debug', jobId: 'j1', checkpointId: 3 });
+    expect(lines[0]).not.toHaveProperty(LOGGER_NAME);
   });
 });
 
