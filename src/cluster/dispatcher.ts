@@ -40,6 +40,8 @@ export interface RunRequest {
   readonly allowNonRestoredState?: boolean;
   /** A job id (32 hex) to run the job under instead of a generated one. */
   readonly jobId?: string;
+  /** Flink's `flinkConfiguration`: configuration keys for this job (the fields above win over them). */
+  readonly configuration?: Readonly<Record<string, string>>;
 }
 
 /** The outcome of a rescale: the job continues as a new job, restored from the savepoint. */
@@ -482,7 +484,7 @@ export class Dispatcher {
 
 /** The configuration a run request overrides. */
 function overridesOf(request: RunRequest): Record<string, ConfigValue> {
-  const overrides: Record<string, ConfigValue> = {};
+  const overrides: Record<string, ConfigValue> = { ...request.configuration };
   if (request.parallelism !== undefined) overrides[CoreOptions.DEFAULT_PARALLELISM.key] = request.parallelism;
   if (request.savepointPath !== undefined && request.savepointPath !== '') {
     overrides[CheckpointingOptions.SAVEPOINT_PATH.key] = request.savepointPath;

@@ -1,6 +1,7 @@
 // Validation of REST inputs: path ids, query parameters and JSON bodies, each refused with a 400 naming the field.
 
 import type { RunRequest } from '../cluster/dispatcher.ts';
+import { findOption } from '../config/options.ts';
 import { badRequest, notFound } from './rest-errors.ts';
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -96,6 +97,7 @@ export function runRequest(body: unknown, query: Query): RunRequest {
   const parallelism = optionalInt(pick('parallelism'), 'parallelism');
   const savepointPath = optionalString(pick('savepointPath'), 'savepointPath');
   const allowNonRestoredState = optionalBoolean(pick('allowNonRestoredState'), 'allowNonRestoredState');
+  const configuration = flinkConfiguration(b['flinkConfiguration']);
   const jobId = optionalString(b['jobId'] ?? undefined, 'jobId');
   if (jobId !== undefined && !HEX32.test(jobId)) throw badRequest(`jobId must be 32 lowercase hex digits, got ${JSON.stringify(jobId)}`);
   return {
@@ -105,5 +107,28 @@ export function runRequest(body: unknown, query: Query): RunRequest {
     ...(savepointPath !== undefined && savepointPath !== '' ? { savepointPath } : {}),
     ...(allowNonRestoredState !== undefined ? { allowNonRestoredState } : {}),
     ...(jobId !== undefined ? { jobId } : {}),
+    ...(configuration !== undefined ? { configuration } : {}),
   };
+}
+
+/**
+ * The run's `flinkConfiguration` (what `sluice run -m ... -D key=value` sends): an object of scalar values, each
+ * known key checked by its option so that a bad value is a 400 naming the key rather than a failed job.
+ */
+function flinkConfiguration(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('flinkConfiguration must be an object of "key": "value" pairs');
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+      throw badRequest(`flinkConfiguration: the value of '${key}' must be a string, number or boolean`);
+    }
+    try {
+      findOption(key)?.parse(String(raw));
+    } catch (error) {
+      throw badRequest(`flinkConfiguration: ${(error as Error).message}`);
+    }
+    out[key] = String(raw);
+  }
+  return out;
 }

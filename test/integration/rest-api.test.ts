@@ -125,6 +125,7 @@ beforeAll(async () => {
   jm = await startJobManager({
     configuration: new Configuration({
       'rest.port': 0,
+      'jobmanager.rpc.port': 0,
       'cluster.taskmanagers': 2,
       'taskmanager.numberOfTaskSlots': 4,
       'web.upload.dir': join(dir, 'jars'),
@@ -170,6 +171,15 @@ describe('REST API on a session cluster', () => {
     const plan = await call('GET', `/jars/${jarId}/plan?programArg=${encodeURIComponent(join(dir, 'plan-out'))}&parallelism=3`);
     expect(plan.status).toBe(200);
     expect(plan.body.plan.nodes.map((n: { parallelism: number }) => n.parallelism)).toEqual([3, 3]);
+    // flinkConfiguration (what `sluice run -m ... -D` sends) configures the job; a bad value is a 400 naming the key.
+    const configured = await call('POST', `/jars/${jarId}/plan`, {
+      programArgsList: [join(dir, 'plan-out')],
+      flinkConfiguration: { 'parallelism.default': '2' },
+    });
+    expect(configured.body.plan.nodes.map((n: { parallelism: number }) => n.parallelism)).toEqual([2, 2]);
+    const refused = await call('POST', `/jars/${jarId}/run`, { flinkConfiguration: { 'parallelism.default': 'two' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0]).toMatch(/parallelism\.default/);
     expect(plan.body.plan.nodes[1].inputs[0].ship_strategy).toBe('HASH');
   });
 
@@ -452,6 +462,7 @@ describe('a cluster with rest.auth.token', () => {
     const secured = await startJobManager({
       configuration: new Configuration({
         'rest.port': 0,
+        'jobmanager.rpc.port': 0,
         'rest.auth.token': 's3cret',
         'web.upload.dir': join(dir, 'jars-secured'),
       }),

@@ -13,6 +13,16 @@ function status(fn: () => unknown): number | undefined {
 }
 
 describe('runRequest', () => {
+  it('reads flinkConfiguration as strings and refuses a bad value of a known key with 400 naming it', () => {
+    expect(runRequest({ flinkConfiguration: { 'execution.checkpointing.interval': '5 s', 'parallelism.default': 2, 'my.own.key': true } }, {})).toEqual({
+      configuration: { 'execution.checkpointing.interval': '5 s', 'parallelism.default': '2', 'my.own.key': 'true' },
+    });
+    expect(status(() => runRequest({ flinkConfiguration: ['parallelism.default=2'] }, {}))).toBe(400);
+    expect(status(() => runRequest({ flinkConfiguration: { 'parallelism.default': { n: 2 } } }, {}))).toBe(400);
+    expect(() => runRequest({ flinkConfiguration: { 'parallelism.default': 'two' } }, {})).toThrow(/parallelism\.default/);
+    expect(status(() => runRequest({ flinkConfiguration: { 'parallelism.default': 'two' } }, {}))).toBe(400);
+  });
+
   it('reads the body, else the query parameters', () => {
     expect(
       runRequest(
