@@ -31,7 +31,7 @@ export function createProgram(io: CliIo = processIo): Command {
   registerStop(program, io);
   registerModify(program, io);
   registerJobManager(program, io);
-  registerTaskManager(program);
+  registerTaskManager(program, io);
   registerCluster(program, io);
   return program;
 }
@@ -52,7 +52,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     reportError(error, verbose, io);
-    return 1;
+    // An interrupted run exits as a shell reports a signal (128 + its number); everything else is 1.
+    const code = (error as { exitCode?: unknown }).exitCode;
+    return typeof code === 'number' && Number.isInteger(code) && code > 1 ? code : 1;
   }
 }
 

@@ -1,6 +1,6 @@
 // The `sluice` command as a user runs it: a child process per case, asserting exit code, stdout and stderr.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freePort, HEX32, lines, sluice as sluiceAt, type Run } from './cli-support.ts';
+import { freePort, HEX32, lines, REPO, sluice as sluiceAt, type Run } from './cli-support.ts';
 
 const FIXTURE = 'test/fixtures/jobs/cli-throws.ts';
 
@@ -118,5 +118,41 @@ describe('sluice info', () => {
     expect(plan.nodes.slice(1).every((n) => n.parallelism === 2)).toBe(true);
     expect(plan.nodes.some((n) => n.predecessors?.some((p) => p.ship_strategy === 'HASH'))).toBe(true);
     expect(run.stdout).not.toContain('Word count finished');
+  });
+
+  it('cancels the embedded job on SIGTERM and exits 143, as a shell reports the signal', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const out = await mkdtemp(join(tmpdir(), 'sluice-cli-sigterm-'));
+    try {
+      // 100 records per second for ten minutes: it only ends by the signal.
+      const child = spawn(process.execPath, ['bin/sluice.mjs', 'run', 'test/fixtures/jobs/cli-counting.ts', out, '60000', '100'], {
+        cwd: REPO,
+        env: { ...process.env, NO_COLOR: '1', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the job was not submitted within 30 s:\n${stderr}`)), 30_000);
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          stderr += d;
+          if (/Job has been submitted/.test(stderr)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      child.kill('SIGTERM');
+      const { code, signal } = await exited;
+      expect(signal).toBeNull();
+      expect(code, stderr).toBe(143);
+      expect(stderr).toMatch(/Received SIGTERM: cancelling the running job/);
+      expect(stderr).toMatch(/error: interrupted by SIGTERM/);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });
