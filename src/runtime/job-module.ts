@@ -1,7 +1,8 @@
 // Job modules: load the job function a module exports, run it on the client, or replay it in a worker thread.
 
-import { pathToFileURL } from 'node:url';
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { runWithContextEnvironment } from '../api/context-environment.ts';
 import { StreamExecutionEnvironment } from '../api/environment.ts';
 import type { JobModuleRef, Pipeline, PipelineExecutor } from '../api/executor.ts';
@@ -23,7 +24,8 @@ export async function loadJobFunction(ref: Pick<JobModuleRef, 'url' | 'entry'>):
   try {
     module = (await import(ref.url)) as Record<string, unknown>;
   } catch (error) {
-    throw new JobModuleError('JOB_MODULE_INVALID', `cannot load job module ${ref.url}: ${(error as Error).message}`, {
+    const hint = commonJsHint(ref.url);
+    throw new JobModuleError('JOB_MODULE_INVALID', `cannot load job module ${ref.url}: ${(error as Error).message}${hint}`, {
       cause: error,
     });
   }
@@ -94,4 +96,34 @@ export async function replayJobModule(
   });
   const pipeline = await Promise.race([captured, returned]);
   return pipeline.streamGraph;
+}
+
+/**
+ * Why a job module may have failed to load: a `.ts`/`.js` file that no `package.json` with `"type": "module"`
+ * covers is loaded as CommonJS, and its `import` of sluice then fails with Node's cryptic require(esm) errors.
+ * Returns the explanation (with a leading blank line), or '' when that is not the case.
+ */
+export function commonJsHint(url: string): string {
+  if (!url.startsWith('file:')) return '';
+  const file = fileURLToPath(url);
+  if (!['.ts', '.tsx', '.js', '.jsx'].includes(extname(file))) return '';
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    let type: unknown;
+    try {
+      type = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type;
+    } catch {
+      if (dirname(dir) === dir) break;
+      continue;
+    }
+    if (type === 'module') return '';
+    return (
+      `\n${file} is loaded as CommonJS: ${join(dir, 'package.json')} does not say "type": "module". Job modules are ` +
+      `ES modules: add "type": "module" there, or name the file ${extname(file) === '.ts' ? '.mts' : '.mjs'}.`
+    );
+  }
+  return (
+    `\n${file} is loaded as CommonJS: no package.json with "type": "module" is in its directory or above. Job ` +
+    `modules are ES modules: put a package.json with {"type": "module"} beside it, or name the file ` +
+    `${extname(file) === '.ts' ? '.mts' : '.mjs'}.`
+  );
 }
