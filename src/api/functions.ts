@@ -128,8 +128,10 @@ export function withSubtaskIndex<T>(index: number, create: () => T): T {
  * Instances of a function object for the subtasks of one operator in one thread, as Flink gets one per subtask
  * by deserialising the function: the first subtask gets the object itself, every further one a copy (own fields
  * copied shallowly, methods shared). A subtask deployed again (after a restart) gets its instance back, fields as
- * the failure left them — keep what must survive in state. Classes with `#private` fields work unchanged wherever
- * each thread runs one subtask of the operator (the default layout); plain functions are shared as they are.
+ * the failure left them — keep what must survive in state. Worker threads replay the job module once per subtask
+ * index, so there every subtask gets an original object and classes with `#private` fields always work; in-process
+ * (`execution.runtime: local`) further subtasks get copies, which cannot carry `#private` fields (the task's error
+ * then says so). Plain functions are shared as they are.
  */
 export function perSubtaskInstances<F>(fn: F): () => F {
   const bySubtask = new Map<number, F>();

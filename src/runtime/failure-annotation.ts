@@ -19,3 +19,24 @@ export function failedOperatorOf(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Adds what to do to errors whose cause is sluice's rather than the user's: a function object with `#private`
+ * fields that was copied for a further subtask of its operator in the same thread (see `perSubtaskInstances`)
+ * throws V8's "Cannot read private member ... from an object whose class did not declare it". Returns the error.
+ */
+export function explainFailure(error: unknown): unknown {
+  if (error instanceof TypeError && /private member .* from an object whose class did not declare it/.test(error.message) && !error.message.includes(PRIVATE_HINT)) {
+    try {
+      error.message += PRIVATE_HINT;
+    } catch {
+      // A frozen error keeps V8's message.
+    }
+  }
+  return error;
+}
+
+const PRIVATE_HINT =
+  ' (a function object with #private fields was copied for another subtask of its operator in the same thread: ' +
+  "copies cannot carry #private fields. Use TypeScript 'private' fields in functions, or run subtasks in worker " +
+  "threads (execution.runtime: threads), where every subtask gets its own instance)";

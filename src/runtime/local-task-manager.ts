@@ -6,7 +6,7 @@ import { serializeError } from '../core/errors.ts';
 import { componentLogger, type Logger } from '../core/logger.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import type { ThreadChannels } from './channel-endpoints.ts';
-import { failedOperatorOf } from './failure-annotation.ts';
+import { explainFailure, failedOperatorOf } from './failure-annotation.ts';
 import type { TaskSpec } from './protocol.ts';
 import { Task, type TaskEventListener } from './task.ts';
 import type { TaskManagerMetrics } from './metrics/task-manager-metrics.ts';
@@ -38,7 +38,7 @@ export class LocalTaskManager implements TaskManager {
       .run()
       .then(
         (status): TaskReport => ({ status }),
-        (error: unknown): TaskReport => ({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error), original: error }),
+        (error: unknown): TaskReport => ({ status: 'FAILED', error: serializeError(explainFailure(error)), operatorName: failedOperatorOf(error), original: error }),
       )
       .finally(() => taskGroup.close());
     return {

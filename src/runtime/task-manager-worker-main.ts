@@ -7,7 +7,7 @@ import type { StreamGraph } from '../graph/stream-graph.ts';
 import { ThreadChannels } from './channel-endpoints.ts';
 import { componentLogger } from '../core/logger.ts';
 import { createConsoleLogger } from './console-logger.ts';
-import { failedOperatorOf } from './failure-annotation.ts';
+import { explainFailure, failedOperatorOf } from './failure-annotation.ts';
 import { replayJobModule } from './job-module.ts';
 import type { ControlMessage, DeployTaskMessage, MetricsMessage, TaskEventMessage, TaskResult } from './protocol.ts';
 import { MetricRegistry } from '../metrics/metric-registry.ts';
@@ -59,13 +59,19 @@ function untrackPort(port: MessagePort): void {
   }
 }
 
-function replay(jobId: string, ref: JobModuleRef, configuration: DeployTaskMessage['task']['configuration']): Promise<StreamGraph> {
-  let graph = replays.get(jobId);
+/**
+ * The job's graph for one subtask index, replayed from the module once per (job, subtask index) in this thread:
+ * every subtask index gets its own function objects, as Flink's subtasks get theirs by deserialisation, so classes
+ * with `#private` fields work however many subtasks of an operator share the thread (copies could not carry them).
+ */
+function replay(spec: DeployTaskMessage['task'], ref: JobModuleRef): Promise<StreamGraph> {
+  const key = `${spec.jobId}#${spec.subtaskIndex}`;
+  let graph = replays.get(key);
   if (graph === undefined) {
-    graph = replayJobModule(ref, configuration);
-    replays.set(jobId, graph);
-    // Keep the few most recent jobs only.
-    if (replays.size > 8) replays.delete(replays.keys().next().value!);
+    graph = replayJobModule(ref, spec.configuration);
+    replays.set(key, graph);
+    // Keep the most recent ones only.
+    if (replays.size > 32) replays.delete(replays.keys().next().value!);
   }
   return graph;
 }
@@ -114,7 +120,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
   const taskGroup = threadMetrics(message).taskGroup(spec);
   trackPort(control);
   try {
-    const graph = await replay(spec.jobId, message.jobModule, spec.configuration);
+    const graph = await replay(spec, message.jobModule);
     task = new Task(spec, {
       metrics: taskGroup,
       graph,
@@ -129,7 +135,7 @@ export default async function runTask(message: DeployTaskMessage): Promise<TaskR
     const status = await task.run();
     return withMetrics({ status });
   } catch (error) {
-    return withMetrics({ status: 'FAILED', error: serializeError(error), operatorName: failedOperatorOf(error) });
+    return withMetrics({ status: 'FAILED', error: serializeError(explainFailure(error)), operatorName: failedOperatorOf(error) });
   } finally {
     untrackPort(control);
     taskGroup.close();

@@ -140,6 +140,25 @@ describe('map / filter / flatMap', () => {
   });
 });
 
+describe('function objects with #private fields in-process', () => {
+  it('fail with an explanation when a further subtask of the operator shares the thread', async () => {
+    class Private extends RichMapFunction<number, number> {
+      #count = 0;
+      map(n: number): number {
+        this.#count++;
+        return n + this.#count * 0;
+      }
+    }
+    const error = await local(2)
+      .fromSequence(1, 100)
+      .rebalance()
+      .map(new Private())
+      .executeAndCollect(1_000)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/#private fields was copied for another subtask .* TypeScript 'private' fields/);
+  });
+});
+
 describe('keyBy and rolling aggregations (Flink semantics)', () => {
   it('reduce emits the running reduction per key', async () => {
     const out = await local()

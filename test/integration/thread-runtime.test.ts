@@ -19,6 +19,20 @@ describe('worker-thread runtime', () => {
     for (const subtask of [0, 1]) expect(new Set(rows.filter((r) => r.subtask === subtask).map((r) => r.thread)).size).toBe(1);
   });
 
+  it('gives every subtask in a shared thread its own instance of a class with #private fields', async () => {
+    const rows = (await runJobModule(fixture('private-fields'), {
+      configuration: { 'execution.runtime': 'threads', 'minicluster.number-of-taskmanagers': 1, 'taskmanager.numberOfTaskSlots': 2 },
+    })) as { subtask: number; seen: number; thread: number }[];
+    expect(rows).toHaveLength(1000);
+    expect(new Set(rows.map((r) => r.thread)).size).toBe(1);
+    for (const subtask of [0, 1]) {
+      const seen = rows.filter((r) => r.subtask === subtask).map((r) => r.seen);
+      // Each subtask counts only its own records, from 1 up: the instances are separate.
+      expect(seen.length).toBeGreaterThan(0);
+      expect(Math.max(...seen)).toBe(seen.length);
+    }
+  });
+
   it('runs keyed sums across threads with the same result as in-process', async () => {
     const threaded = (await runJobModule(fixture('smoke'), { args: ['2'] })) as [number, number][];
     const local = await buildSmoke(StreamExecutionEnvironment.createLocalEnvironment(1)).executeAndCollect(1_000_000);
