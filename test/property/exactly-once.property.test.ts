@@ -1,181 +1,172 @@
 // Exactly-once under injected failures: for random inputs, keyed pipelines and failure schedules (exceptions in
-// user code, in snapshotState and in the sink's commit), the committed file-sink output equals a failure-free run;
-// with AT_LEAST_ONCE checkpoints it contains it. CI runs a few cases; `npm run soak` runs thousands
-// (SLUICE_SOAK_RUNS). The seed is printed by fast-check on failure and can be replayed with SLUICE_SEED.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+// user code, in snapshotState and in the sink's commit, and — for jobs on worker-thread TaskManagers —
+// process.exit inside a worker thread), the committed file-sink output equals a failure-free run; with
+// AT_LEAST_ONCE checkpoints it contains it. CI runs a few cases; `npm run soak` runs thousands (SLUICE_SOAK_RUNS).
+// The seed is printed by fast-check on failure and can be replayed with SLUICE_SEED.
+//
+// Every case runs the job module test/fixtures/jobs/exactly-once-case.ts (the pipeline itself is in
+// test/fixtures/exactly-once-pipeline.ts): in-process (`execution.runtime: local`, fast, most cases) or in worker
+// threads (`threads`, where worker threads re-import the module and an 'exit' failure ends one). The failure-free
+// run of every case is in-process (its output does not depend on where tasks run, and it is itself checked against
+// each key's record count), which halves the cost of a threaded case. Failures are counted through a file the
+// saboteur appends to, since worker threads share no memory with the test.
+//
+// Final keyed state: the counting function registers an event-time timer per key that only the end of input's
+// watermark fires, and it then emits `final key=count`, read from the keyed state backend after every restore.
+// Under EXACTLY_ONCE these lines must equal the failure-free run's (which must equal the count of each key's
+// records): they are part of the compared output, and are also compared on their own first so that a wrong
+// restored state is reported as such. Under AT_LEAST_ONCE a replayed record may be counted twice, so each key's
+// final count must only be at least the failure-free one.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runJobModule, type CheckpointingMode } from 'sluice';
 import {
-  CheckpointingMode,
-  DataGeneratorSource,
-  FileSink,
-  ListStateDescriptor,
-  RateLimiterStrategy,
-  RestartStrategies,
-  RichMapFunction,
-  StreamExecutionEnvironment,
-  ValueStateDescriptor,
-  WatermarkStrategy,
-  type FunctionInitializationContext,
-  type ListState,
-  type ValueState,
-} from 'sluice';
+  caseConfiguration,
+  committedLines,
+  injectedLog,
+  type Case,
+  type Failure,
+  type RunSpec,
+} from '../fixtures/exactly-once-pipeline.ts';
 
 const RUNS = Number(process.env['SLUICE_SOAK_RUNS'] ?? 6);
 const SEED = process.env['SLUICE_SEED'] === undefined ? undefined : Number(process.env['SLUICE_SEED']);
+const JOB = new URL('../fixtures/jobs/exactly-once-case.ts', import.meta.url).href;
 
-/** Where a failure is injected: in attempt `attempt`, at a record, at a snapshot or at a commit. */
-interface Failure {
-  readonly attempt: number;
-  readonly kind: 'record' | 'snapshot' | 'commit';
-  /** For 'record': the record value at which to throw. */
-  readonly at: number;
+interface RunResult {
+  /** The committed output, sorted. */
+  readonly lines: string[];
+  /** How many failures the run injected, over all its threads and attempts. */
+  readonly injected: number;
 }
 
-interface Case {
-  /** The keyed state backend: heap (checkpoint files) or LevelDB (incremental checkpoints). */
-  readonly backend: 'hashmap' | 'leveldb';
-  readonly records: number;
-  readonly keys: number;
-  readonly parallelism: number;
-  readonly interval: number;
-  readonly failures: readonly Failure[];
-}
-
-/** Throws as the schedule says for the current attempt; keeps a CheckpointedFunction list to exercise snapshots. */
-class Saboteur extends RichMapFunction<number, number> {
-  /** Failures thrown so far, over all runs (the property must actually inject some). */
-  static injected = 0;
-  // TypeScript-private, not #private: in-process subtasks of one operator get copies of one object (see perSubtaskInstances).
-  private seenState!: ListState<number>;
-  private countState = 0;
-  constructor(private readonly failures: readonly Failure[]) {
-    super();
-  }
-  private attemptNumber(): number {
-    return this.getRuntimeContext().getAttemptNumber();
-  }
-  private isDue(kind: Failure['kind'], value?: number): boolean {
-    const a = this.attemptNumber();
-    return this.failures.some((f) => f.attempt === a && f.kind === kind && (value === undefined || f.at === value));
-  }
-  initializeState(ctx: FunctionInitializationContext): void {
-    this.seenState = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<number>('seen-count'));
-    this.countState = [...this.seenState.get()].reduce((a, b) => a + b, 0);
-  }
-  snapshotState(): void {
-    if (this.isDue('snapshot') && ++Saboteur.injected) throw new Error(`injected snapshot failure in attempt ${this.attemptNumber()}`);
-    this.seenState.update([this.countState]);
-  }
-  notifyCheckpointComplete(): void {
-    if (this.isDue('commit') && ++Saboteur.injected) throw new Error(`injected commit failure in attempt ${this.attemptNumber()}`);
-  }
-  map(n: number): number {
-    this.countState++;
-    if (this.isDue('record', n) && ++Saboteur.injected) throw new Error(`injected failure at ${n} in attempt ${this.attemptNumber()}`);
-    return n;
-  }
-}
-
-class Count extends RichMapFunction<number, string> {
-  private countState!: ValueState<number>;
-  constructor(private readonly keys: number) {
-    super();
-  }
-  override open(): void {
-    this.countState = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count', 0));
-  }
-  map(n: number): string {
-    const c = this.countState.value()! + 1;
-    this.countState.update(c);
-    return `${n % this.keys}:${c}`;
-  }
-}
-
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function run(c: Case, mode: CheckpointingMode, withFailures: boolean): Promise<string[]> {
+/** Runs the case once; the failure-free run always in-process (see the header). */
+async function run(c: Case, mode: CheckpointingMode, withFailures: boolean): Promise<RunResult> {
+  const job: Case = withFailures ? c : { ...c, runtime: 'local' };
   const out = await mkdtemp(join(tmpdir(), 'sluice-eo-'));
-  dirs.push(out);
-  const env = new StreamExecutionEnvironment({
-    configuration: {
-      'execution.runtime': 'local',
-      'state.backend': c.backend,
-      'state.backend.incremental': true,
-      'taskmanager.state.local.root-dirs': join(out, 'local'),
-    },
-  });
-  env.setParallelism(c.parallelism);
-  env.enableCheckpointing(c.interval, mode);
-  env.getCheckpointConfig().setCheckpointStorage(join(out, 'checkpoints'));
-  env.setRestartStrategy(RestartStrategies.fixedDelayRestart(100, 0));
-  env
-    .fromSource(
-      new DataGeneratorSource((i) => i, c.records, RateLimiterStrategy.perSecond(40_000)),
-      WatermarkStrategy.noWatermarks(),
-      'numbers',
-    )
-    .map(new Saboteur(withFailures ? c.failures.map((f) => ({ ...f, at: f.at % c.records })) : []))
-    .keyBy((n) => n % c.keys)
-    .map(new Count(c.keys))
-    .sinkTo(FileSink.forRowFormat<string>(join(out, 'files')).build());
-  await env.execute('exactly-once property');
-  const files = (await readdir(join(out, 'files'))).filter((f) => !f.startsWith('.'));
-  const lines: string[] = [];
-  for (const f of files) lines.push(...(await readFile(join(out, 'files', f), 'utf8')).split('\n').filter((l) => l !== ''));
-  return lines.sort();
+  try {
+    const spec: RunSpec = { mode, withFailures, out };
+    const args = [JSON.stringify(job), JSON.stringify(spec)];
+    await runJobModule(JOB, { args, configuration: caseConfiguration(job, out) });
+    const injected = await readFile(injectedLog(out), 'utf8').catch(() => '');
+    return { lines: await committedLines(out), injected: injected.split('\n').filter((l) => l !== '').length };
+  } finally {
+    // At once, not after all: a soak run makes thousands of these. Best effort, as for any temporary directory.
+    await rm(out, { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
+  }
 }
 
-const cases = fc.record({
-  backend: fc.constantFrom<Case['backend']>('hashmap', 'leveldb'),
-  records: fc.integer({ min: 200, max: 2_000 }),
-  keys: fc.integer({ min: 1, max: 20 }),
-  parallelism: fc.integer({ min: 1, max: 2 }),
-  interval: fc.integer({ min: 10, max: 40 }),
-  // The first failure is always a record failure in the first attempt, so every case fails at least once (a
-  // schedule of only later attempts, or of snapshots and commits a short run never reaches, would test nothing).
-  failures: fc
-    .tuple(
-      fc.integer({ min: 0, max: 1_999 }),
-      fc.array(
-        fc.record({
-          attempt: fc.integer({ min: 0, max: 3 }),
-          kind: fc.constantFrom<Failure['kind']>('record', 'record', 'snapshot', 'commit'),
-          at: fc.integer({ min: 0, max: 1_999 }),
-        }),
-        { maxLength: 3 },
-      ),
-    )
-    .map(([at, rest]): Failure[] => [{ attempt: 0, kind: 'record', at }, ...rest]),
-});
+/** The `final key=count` lines: each key's counts (one per attempt that reached the end and got committed). */
+function finalCounts(lines: readonly string[]): Map<number, number[]> {
+  const counts = new Map<number, number[]>();
+  for (const line of lines) {
+    const m = /^final (\d+)=(\d+)$/.exec(line);
+    if (m !== null) counts.set(Number(m[1]), [...(counts.get(Number(m[1])) ?? []), Number(m[2])]);
+  }
+  return counts;
+}
 
-describe('exactly-once under injected failures (property)', () => {
-  it(`file sink output equals a failure-free run (${RUNS} cases)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(cases, async (c) => {
-        const expected = await run(c, 'EXACTLY_ONCE', false);
-        expect(expected).toHaveLength(c.records);
-        const before = Saboteur.injected;
-        expect(await run(c, 'EXACTLY_ONCE', true)).toEqual(expected);
-        expect(Saboteur.injected, 'the schedule injected no failure').toBeGreaterThan(before);
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
+/** The reference: each key's number of records. */
+function recordsPerKey(c: Case): Map<number, number[]> {
+  const counts = new Map<number, number[]>();
+  for (let n = 0; n < c.records; n++) counts.set(n % c.keys, [(counts.get(n % c.keys)?.[0] ?? 0) + 1]);
+  return counts;
+}
+
+const countLines = (lines: readonly string[]): string[] => lines.filter((l) => !l.startsWith('final '));
+
+function cases(runtime: Case['runtime']): fc.Arbitrary<Case> {
+  // Only a worker thread may call process.exit: in-process, it would end the test runner.
+  const kinds: Failure['kind'][] =
+    runtime === 'threads' ? ['record', 'exit', 'snapshot', 'commit'] : ['record', 'record', 'snapshot', 'commit'];
+  const firstKinds: Failure['kind'][] = runtime === 'threads' ? ['exit', 'record'] : ['record'];
+  return fc.record({
+    runtime: fc.constant(runtime),
+    backend: fc.constantFrom<Case['backend']>('hashmap', 'leveldb'),
+    records: fc.integer({ min: 200, max: 2_000 }),
+    keys: fc.integer({ min: 1, max: 20 }),
+    parallelism: fc.integer({ min: 1, max: 2 }),
+    interval: fc.integer({ min: 10, max: 40 }),
+    // The first failure is always at a record in the first attempt (an exception, or in threads also an exit), so
+    // every case fails at least once (a schedule of only later attempts, or of snapshots and commits a short run
+    // never reaches, would test nothing). Attempt numbers count the job's restarts, so each entry fires once.
+    failures: fc
+      .tuple(
+        fc.constantFrom(...firstKinds),
+        fc.integer({ min: 0, max: 1_999 }),
+        fc.array(
+          fc.record({
+            attempt: fc.integer({ min: 0, max: 3 }),
+            kind: fc.constantFrom(...kinds),
+            at: fc.integer({ min: 0, max: 1_999 }),
+          }),
+          { maxLength: 3 },
+        ),
+      )
+      .map(([kind, at, rest]): Failure[] => [{ attempt: 0, kind, at }, ...rest]),
+  });
+}
+
+// A worker-thread job costs ~1.5–2.5 s on a 2-core machine (thread start-up and module import dominate; an
+// in-process one ~0.1 s), so the threaded properties run a quarter as many cases, at least 3. Each test's timeout
+// grows with its number of cases (vitest's default 60 s would end a soak run).
+const RUNTIMES = [
+  { runtime: 'local', title: 'in-process tasks', runs: RUNS, secondsPerCase: 1 },
+  {
+    runtime: 'threads',
+    title: 'worker threads, with process.exit',
+    runs: Math.max(3, Math.ceil(RUNS / 4)),
+    secondsPerCase: 8,
+  },
+] as const;
+
+for (const { runtime, title, runs, secondsPerCase } of RUNTIMES) {
+  describe(`exactly-once under injected failures, ${title} (property)`, () => {
+    const atLeastOnceRuns = Math.max(2, Math.floor(runs / 2));
+
+    it(
+      `file sink output and final keyed state equal a failure-free run (${runs} cases)`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(cases(runtime), async (c) => {
+            const expected = await run(c, 'EXACTLY_ONCE', false);
+            expect(countLines(expected.lines)).toHaveLength(c.records);
+            expect(finalCounts(expected.lines)).toEqual(recordsPerKey(c));
+            const got = await run(c, 'EXACTLY_ONCE', true);
+            expect(finalCounts(got.lines), 'final keyed state').toEqual(finalCounts(expected.lines));
+            expect(got.lines).toEqual(expected.lines);
+            expect(got.injected, 'the schedule injected no failure').toBeGreaterThan(0);
+          }),
+          { numRuns: runs, seed: SEED, endOnFailure: true },
+        );
+      },
+      60_000 + runs * secondsPerCase * 1_000,
+    );
+
+    it(
+      `AT_LEAST_ONCE output contains the failure-free output (${atLeastOnceRuns} cases)`,
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(cases(runtime), async (c) => {
+            const expected = await run(c, 'AT_LEAST_ONCE', false);
+            const got = await run(c, 'AT_LEAST_ONCE', true);
+            const lines = new Set(got.lines);
+            for (const line of countLines(expected.lines)) expect(lines.has(line), line).toBe(true);
+            const finals = finalCounts(got.lines);
+            for (const [key, [count]] of finalCounts(expected.lines)) {
+              const counts = finals.get(key) ?? [];
+              const message = `final ${key}=${counts.join(',')}, expected at least ${count}`;
+              expect(counts.length > 0 && counts.every((n) => n >= count!), message).toBe(true);
+            }
+            expect(got.injected, 'the schedule injected no failure').toBeGreaterThan(0);
+          }),
+          { numRuns: atLeastOnceRuns, seed: SEED, endOnFailure: true },
+        );
+      },
+      60_000 + atLeastOnceRuns * secondsPerCase * 1_000,
     );
   });
-
-  it(`AT_LEAST_ONCE output contains the failure-free output (${Math.max(2, Math.floor(RUNS / 2))} cases)`, async () => {
-    await fc.assert(
-      fc.asyncProperty(cases, async (c) => {
-        const expected = new Set(await run(c, 'AT_LEAST_ONCE', false));
-        const got = new Set(await run(c, 'AT_LEAST_ONCE', true));
-        for (const line of expected) expect(got.has(line), line).toBe(true);
-      }),
-      { numRuns: Math.max(2, Math.floor(RUNS / 2)), seed: SEED, endOnFailure: true },
-    );
-  });
-});
+}
