@@ -8,6 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveDirectory, writeMetadataAtomically, type CheckpointStorage } from './checkpoint-storage.ts';
 import { METADATA_VERSION, type CheckpointMetadata, type SnapshotType } from './metadata.ts';
+import { CheckpointStatsHistory } from './checkpoint-stats-history.ts';
 import { SharedStateRegistry } from './shared-state-registry.ts';
 
 const noop = (): void => {};
@@ -40,6 +41,8 @@ export interface CheckpointCoordinatorSettings {
   readonly timeout: number;
   readonly tolerableFailures: number;
   readonly numRetained: number;
+  /** Checkpoints the statistics history keeps (`web.checkpoints.history`, default 10). */
+  readonly historySize?: number;
 }
 
 /** What the coordinator needs of the JobMaster and of time. */
@@ -118,6 +121,8 @@ export class CheckpointCoordinator {
     lastCheckpointExternalPath: undefined,
     continuousFailures: 0,
   };
+  /** The recent checkpoints, in progress, completed and failed (for REST). */
+  readonly history: CheckpointStatsHistory;
   readonly #pending = new Map<number, PendingCheckpoint>();
   readonly #completed: CompletedCheckpoint[] = [];
   readonly #shared = new SharedStateRegistry();
@@ -139,6 +144,7 @@ export class CheckpointCoordinator {
     restoredFrom?: CompletedCheckpoint,
   ) {
     this.#nextId = (restoredFrom?.checkpointId ?? 0) + 1;
+    this.history = new CheckpointStatsHistory(settings.historySize ?? 10);
     if (restoredFrom !== undefined && restoredFrom.type === 'CHECKPOINT') {
       this.#completed.push(restoredFrom);
       this.#shared.register(restoredFrom.metadata);
@@ -229,6 +235,7 @@ export class CheckpointCoordinator {
     };
     this.#pending.set(id, pending);
     this.stats.numberOfInProgressCheckpoints = this.#pending.size;
+    this.history.reportPending(id, type, timestamp, this.tasks.length);
     try {
       if (savepointDir === undefined) await this.storage.initializeCheckpoint(id);
       else await mkdir(savepointDir, { recursive: true });
@@ -244,6 +251,7 @@ export class CheckpointCoordinator {
   acknowledge(task: string, checkpointId: number, state: TaskStateSnapshot): void {
     const p = this.#pending.get(checkpointId);
     if (p === undefined || !p.notYetAcknowledged.delete(task)) return; // late or duplicate: the checkpoint is gone
+    this.history.reportAcknowledged(checkpointId, task.slice(0, task.lastIndexOf('#')), this.context.now());
     const subtask = Number(task.slice(task.lastIndexOf('#') + 1));
     for (const [operatorId, s] of Object.entries(state)) {
       let bySubtask = p.states.get(operatorId);
@@ -364,6 +372,7 @@ export class CheckpointCoordinator {
       stateSize: stateSize(metadata),
     };
     this.#lastCompletion = now;
+    this.history.reportCompleted(p.id, now, completed.stateSize, externalPath);
     const s = this.stats;
     s.numberOfInProgressCheckpoints = this.#pending.size;
     s.lastCheckpointDuration = now - p.timestamp;
@@ -400,6 +409,7 @@ export class CheckpointCoordinator {
   #abort(p: PendingCheckpoint, error: Error, countsAsFailure: boolean): void {
     if (!this.#pending.delete(p.id)) return;
     p.timer.cancel();
+    this.history.reportFailed(p.id, this.context.now(), error.message);
     this.stats.numberOfInProgressCheckpoints = this.#pending.size;
     this.context.notifyAborted(p.id);
     // A finalizing checkpoint is still writing its _metadata: #complete discards it once that write has settled.

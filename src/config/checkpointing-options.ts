@@ -104,6 +104,12 @@ export const CheckpointingOptions = {
       '(and when it fails), DELETE_ON_CANCELLATION and NO_EXTERNALIZED_CHECKPOINTS delete them when it is cancelled.',
   ),
   NUM_RETAINED: intOption('state.checkpoints.num-retained', 1, 'Completed checkpoints kept.', { min: 1 }),
+  HISTORY_SIZE: intOption(
+    'web.checkpoints.history',
+    10,
+    'Recent checkpoints (in progress, completed and failed) the REST API and web UI show per job.',
+    { min: 1, max: 1000 },
+  ),
   SNAPSHOT_COMPRESSION: booleanOption(
     'execution.checkpointing.snapshot-compression',
     false,

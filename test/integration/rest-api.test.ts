@@ -216,6 +216,15 @@ describe('REST API on a session cluster', () => {
     const stats = (await call('GET', `/jobs/${first}/checkpoints`)).body;
     expect(stats.latest.savepoint.external_path).toContain(spDone.operation.location);
     expect(stats.history.some((h: { is_savepoint: boolean }) => h.is_savepoint)).toBe(true);
+    // The history lists recent checkpoints newest first, each in Flink's shape for its status.
+    const ids = stats.history.map((h: { id: number }) => h.id);
+    expect(ids).toEqual([...ids].sort((a: number, b: number) => b - a));
+    for (const h of stats.history as { className: string; status: string }[]) {
+      expect({ completed: 'COMPLETED', failed: 'FAILED', in_progress: 'IN_PROGRESS' }[h.className]).toBe(h.status);
+    }
+    const detail = await call('GET', `/jobs/${first}/checkpoints/details/${ids[0]}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.id).toBe(ids[0]);
 
     // Rescale 3 -> 2: the job continues as a new job restored from a savepoint.
     const rescaled = await savepointOperation(

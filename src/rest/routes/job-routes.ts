@@ -2,11 +2,9 @@
 
 import type { DispatcherJob } from '../../cluster/dispatcher-job.ts';
 import type { JobVertex } from '../../graph/job-graph.ts';
+import { checkpointConfig, checkpointDetails, checkpointingStatistics } from '../checkpoint-views.ts';
 import {
   aggregateState,
-  checkpointConfig,
-  checkpointDetails,
-  checkpointingStatistics,
   jobConfig,
   jobDetails,
   jobExceptions,

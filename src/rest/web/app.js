@@ -115,6 +115,16 @@ async function renderJob(jobId) {
     item.append(el('dt', 'latest savepoint'), el('dd', latest.external_path));
     counts.append(item);
   }
+  const history = $('checkpoint-history').querySelector('tbody');
+  history.replaceChildren();
+  for (const c of checkpoints.history) {
+    const row = el('tr');
+    row.append(el('td', c.id, { class: 'num' }), el('td', c.status, { class: `state-${c.status}` }),
+      el('td', c.is_savepoint ? 'savepoint' : 'checkpoint'), el('td', new Date(c.trigger_timestamp).toLocaleTimeString()),
+      el('td', `${c.end_to_end_duration} ms`, { class: 'num' }), el('td', `${c.state_size} B`, { class: 'num' }),
+      el('td', `${c.num_acknowledged_subtasks}/${c.num_subtasks}`, { class: 'num' }), el('td', c.failure_message || ''));
+    history.append(row);
+  }
   $('exceptions').textContent = exceptions['root-exception'] || 'none';
 }
 

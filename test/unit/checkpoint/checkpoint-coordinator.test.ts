@@ -185,6 +185,8 @@ describe('CheckpointCoordinator', () => {
     expect(ctx.completed).toEqual([]);
     c.decline(TASKS[1]!, 1, new SluiceError('ILLEGAL_STATE', 'task is not running yet'));
     expect(ctx.aborted).toEqual([1]);
+    // The history shows it failed, with the cause and the one acknowledgement it got.
+    expect(c.history.get(1)).toMatchObject({ status: 'FAILED', numAcknowledgedSubtasks: 1, numSubtasks: 2, failureMessage: expect.stringContaining('not running yet') });
     expect(c.stats.numberOfFailedCheckpoints).toBe(0);
     expect(ctx.failures).toEqual([]);
   });
