@@ -226,10 +226,12 @@ export class WriteBackCache {
 
   /** Drops every cached entry without writing it (the entries must be clean, or about to be dropped). */
   dropAll(): void {
+    const tables = new Set<LevelDBStateTable>();
     for (const e of this.#all) {
       e.evicted = true;
-      e.table.clear();
+      tables.add(e.table);
     }
+    for (const table of tables) table.clear(); // once per table: clearing is per key group, not per entry
     this.#all.clear();
     this.#dirty = [];
     this.#bytes = 0;
