@@ -121,6 +121,8 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
   readonly #timers: TimerServices;
   #nextStateId = 0;
   #closed = false;
+  /** Checkpoint writers running now (close waits for them). */
+  readonly #writers = new Set<Promise<void>>();
 
   private constructor(options: LevelDBKeyedStateBackendOptions, store: LevelDBStore) {
     this.keyGroupRange = options.keyGroupRange;
@@ -334,7 +336,16 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
       chain,
       forceBase: !this.#incremental || options.forceFull === true,
     };
-    return () => writeLevelDBCheckpoint(this.#store, this.#codec, this.#chains, capture, location);
+    return () => {
+      if (this.#closed) {
+        void capture.snapshot.then((snapshot) => snapshot.close(), noop);
+        return Promise.reject(new IllegalStateError(`checkpoint ${location.checkpointId}: the LevelDB backend was closed before its snapshot was written`));
+      }
+      const writing = writeLevelDBCheckpoint(this.#store, this.#codec, this.#chains, capture, location);
+      const tracked = writing.then(noop, noop).finally(() => this.#writers.delete(tracked));
+      this.#writers.add(tracked);
+      return writing;
+    };
   }
 
   /**
@@ -415,6 +426,9 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
     if (this.#closed) return;
     this.#closed = true;
     this.#timers.dispose();
+    // A checkpoint still being written (the task ended or was cancelled meanwhile) finishes reading its snapshot
+    // first: closing the database under it would fail it half-way.
+    await Promise.all(this.#writers);
     await this.#store.close();
     await rm(this.#store.path, { recursive: true, force: true });
   }

@@ -281,6 +281,20 @@ describe('LevelDBKeyedStateBackend write-back cache', () => {
 });
 
 describe('LevelDBKeyedStateBackend checkpoints', () => {
+  it('close() lets a checkpoint being written finish first; a writer started after close is refused', async () => {
+    const source = await open();
+    for (let i = 0; i < 20_000; i++) put(source, i, i);
+    const writing = checkpoint(source, 1);
+    const late = source.snapshotToStorage(location(2));
+    await source.close();
+    const handle = await writing;
+    expect(handle.sharedFiles).toHaveLength(1);
+    await expect(late()).rejects.toThrow(/closed before its snapshot was written/);
+    const restored = await open();
+    await restored.restoreFromHandles([handle], readFile);
+    expect(get(restored, 19_999)).toBe(19_999);
+  });
+
   it('writes a checkpoint as files on disk and restores it into a fresh backend, timers included', async () => {
     const source = await open({ cache: { maxEntries: 50, maxDirtyEntries: 20 } });
     const pts = new ManualProcessingTimeService();
