@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // JobManagers the tests start as `sluice` processes take any free port for TaskManagers, not 6123.
+    env: { SLUICE_JOBMANAGER_RPC_PORT: '0' },
     reporters: ci ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
   },
 });

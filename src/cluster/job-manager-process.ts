@@ -1,4 +1,5 @@
-// startJobManager: the session cluster's JobManager in this process — TaskManager threads, Dispatcher, REST + UI.
+// startJobManager: the session cluster's JobManager in this process — TaskManager threads, the port TaskManager
+// processes register on, Dispatcher, REST + UI.
 
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +27,10 @@ export interface RunningJobManager {
   /** e.g. `http://127.0.0.1:8081` */
   readonly restUrl: string;
   readonly port: number;
+  /** The port TaskManager processes register on (`jobmanager.rpc.port`; the one bound when it was 0). */
+  readonly rpcPort: number;
   readonly dispatcher: Dispatcher;
-  /** Cancels every job, stops the TaskManager threads and closes the server; idempotent. */
+  /** Cancels every job, stops the TaskManagers (threads and processes) and closes the servers; idempotent. */
   shutdown(): Promise<void>;
   /** Resolves once the JobManager has shut down (by `shutdown()`, `DELETE /cluster` or a signal). */
   readonly terminated: Promise<void>;
@@ -43,8 +46,9 @@ export function logDirectory(configuration: Configuration): string {
 
 /**
  * Starts a session cluster's JobManager in this process: `cluster.taskmanagers` worker-thread TaskManagers with
- * `taskmanager.numberOfTaskSlots` slots each, the Dispatcher, and the REST API and web UI on
- * `rest.address:rest.port` (port 0: any free port). Bundles are stored under `web.upload.dir`.
+ * `taskmanager.numberOfTaskSlots` slots each, `jobmanager.rpc.port` for TaskManager processes to register on
+ * (`sluice taskmanager`), the Dispatcher, and the REST API and web UI on `rest.address:rest.port` (port 0: any
+ * free port). Bundles are stored under `web.upload.dir`.
  *
  * @example
  * const jm = await startJobManager({ configuration: new Configuration({ 'rest.port': 0 }) });
@@ -57,9 +61,11 @@ export async function startJobManager(options: StartJobManagerOptions): Promise<
   const logger = options.logger ?? createConsoleLogger(process.env['SLUICE_LOG_LEVEL']);
   const uploadDir = configuration.get(RestOptions.UPLOAD_DIR) || join(tmpdir(), 'sluice-jars');
   const bundles = await JobBundles.open(uploadDir, configuration.get(RestOptions.UPLOAD_MAX_BYTES));
-  const cluster = new SessionCluster(configuration, clock, logger);
+  const cluster = new SessionCluster(configuration, clock, logger, { bundleDirectory: bundles.directory });
+  let rpcPort: number;
   try {
     await cluster.ready();
+    rpcPort = await cluster.listen();
   } catch (error) {
     await cluster.shutdown();
     throw error;
@@ -109,6 +115,6 @@ export async function startJobManager(options: StartJobManagerOptions): Promise<
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  logger.info('JobManager running', { restUrl, taskManagers: cluster.taskManagers.length, slots: cluster.slotPool.totalSlots });
-  return { restUrl, port, dispatcher, shutdown, terminated };
+  logger.info('JobManager running', { restUrl, rpcPort, taskManagers: cluster.taskManagers.length, slots: cluster.slotPool.totalSlots });
+  return { restUrl, port, rpcPort, dispatcher, shutdown, terminated };
 }

@@ -8,6 +8,7 @@ import { type ConfigOption, intOption, durationOption, enumOption, booleanOption
 import { MetricOptions } from './metric-options.ts';
 import { CHECKPOINTING_OPTIONS } from './checkpointing-options.ts';
 import { REST_OPTIONS } from './rest-options.ts';
+import { CLUSTER_OPTIONS } from './cluster-options.ts';
 
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 const LOG_LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = { off: 'silent', warning: 'warn', all: 'trace' };
@@ -128,6 +129,7 @@ export const ALL_OPTIONS: ReadonlyMap<string, ConfigOption<unknown>> = new Map(
     ...Object.values(MetricOptions),
     ...CHECKPOINTING_OPTIONS,
     ...REST_OPTIONS,
+    ...CLUSTER_OPTIONS,
   ].map((o) => [o.key, o as ConfigOption<unknown>]),
 );
 

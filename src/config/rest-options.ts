@@ -28,8 +28,9 @@ export const RestOptions = {
   CLUSTER_TASK_MANAGERS: intOption(
     'cluster.taskmanagers',
     1,
-    'TaskManagers (worker threads) of the session cluster, each with taskmanager.numberOfTaskSlots slots.',
-    { min: 1, max: 64 },
+    'TaskManagers that run as worker threads inside the JobManager process, each with ' +
+      'taskmanager.numberOfTaskSlots slots; 0: only TaskManager processes (sluice taskmanager) that register.',
+    { min: 0, max: 64 },
   ),
   JOBSTORE_MAX_CAPACITY: intOption(
     'jobstore.max-capacity',

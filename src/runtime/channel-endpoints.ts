@@ -1,21 +1,48 @@
 // Opens the channel ends named in a TaskSpec inside one thread.
 
+import type { MessagePort } from 'node:worker_threads';
+import { SluiceError } from '../core/errors.ts';
 import type { InputChannel, OutputChannel } from './network/channel.ts';
 import { LocalChannelRegistry } from './network/local-channel.ts';
 import { PortInputChannel, PortOutputChannel } from './network/port-channel.ts';
-import type { ChannelEndpoint, TaskSpec } from './protocol.ts';
+import type { ChannelEndpoint, RemoteChannelEndpoint, TaskSpec } from './protocol.ts';
 
-/** The channels of one thread; one instance per TaskManager thread (or per process for the local runtime). */
+/** Bridges channel ends in other processes to ports (a process's main thread has one: `RemoteChannels`). */
+export interface RemoteEndpointPorts {
+  inputPort(endpoint: RemoteChannelEndpoint): MessagePort;
+  outputPort(endpoint: RemoteChannelEndpoint): MessagePort;
+}
+
+/**
+ * The channels of one thread; one instance per TaskManager thread (or per process for the local runtime). Only a
+ * main thread given `remote` opens ends in other processes (the client's end of a collect channel).
+ */
 export class ThreadChannels {
   readonly registry = new LocalChannelRegistry();
 
-  openOutput = (endpoint: ChannelEndpoint): OutputChannel =>
-    endpoint.kind === 'local'
-      ? this.registry.acquire(endpoint.id, endpoint.capacity)
-      : new PortOutputChannel(endpoint.port, endpoint.capacity);
+  constructor(private readonly remote?: RemoteEndpointPorts) {}
 
-  openInput = (endpoint: ChannelEndpoint): InputChannel =>
-    endpoint.kind === 'local' ? this.registry.acquire(endpoint.id, endpoint.capacity) : new PortInputChannel(endpoint.port);
+  openOutput = (endpoint: ChannelEndpoint): OutputChannel => {
+    switch (endpoint.kind) {
+      case 'local':
+        return this.registry.acquire(endpoint.id, endpoint.capacity);
+      case 'port':
+        return new PortOutputChannel(endpoint.port, endpoint.capacity);
+      case 'remote':
+        return new PortOutputChannel(this.#remote(endpoint).outputPort(endpoint), endpoint.capacity);
+    }
+  };
+
+  openInput = (endpoint: ChannelEndpoint): InputChannel => {
+    switch (endpoint.kind) {
+      case 'local':
+        return this.registry.acquire(endpoint.id, endpoint.capacity);
+      case 'port':
+        return new PortInputChannel(endpoint.port);
+      case 'remote':
+        return new PortInputChannel(this.#remote(endpoint).inputPort(endpoint));
+    }
+  };
 
   /** Drops this task's hold on its local channels. */
   release = (spec: TaskSpec): void => {
@@ -26,4 +53,15 @@ export class ThreadChannels {
     for (const output of spec.outputs) output.channels.forEach(drop);
     if (spec.collect !== undefined) drop(spec.collect.channel);
   };
+
+  #remote(endpoint: RemoteChannelEndpoint): RemoteEndpointPorts {
+    if (this.remote === undefined) {
+      throw new SluiceError(
+        'ILLEGAL_STATE',
+        `channel ${endpoint.id} leads to another process, but this thread has no bridge to other processes: only a ` +
+          `process's main thread opens such channels, and hands its worker threads port ends`,
+      );
+    }
+    return this.remote;
+  }
 }

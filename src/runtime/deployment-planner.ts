@@ -1,12 +1,14 @@
 // Turns a JobGraph plus a slot assignment into one TaskSpec per subtask, wiring every channel: an in-thread
-// channel when producer and consumer share a thread, else a MessageChannel whose ports travel with the specs.
+// channel when producer and consumer share a thread, a MessageChannel whose ports travel with the specs when they
+// share a process, else a remote (framed TCP) channel the two processes' main threads bridge.
 
 import { MessageChannel } from 'node:worker_threads';
 import type { SourceSplit } from '../api/source.ts';
 import type { ConfigValue } from '../config/configuration.ts';
+import { IllegalStateError } from '../core/errors.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import { connections } from './network/channel-selector.ts';
-import type { ChannelEndpoint, InputChannelSpec, OutputEdgeSpec, TaskSpec } from './protocol.ts';
+import type { ChannelEndpoint, DataAddress, InputChannelSpec, OutputEdgeSpec, TaskSpec } from './protocol.ts';
 import type { SlotAssignment } from './scheduler.ts';
 
 export interface PlanOptions {
@@ -18,8 +20,22 @@ export interface PlanOptions {
   readonly collectOperatorId: string | undefined;
   /** Whether two TaskManagers share a thread (always, for the in-process runtime). */
   readonly sameThread: (tmA: number, tmB: number) => boolean;
+  /**
+   * Whether two TaskManagers (-1: the client) share a process; absent: every TaskManager is in this process.
+   * Ends in different processes get a `remote` channel.
+   */
+  readonly sameProcess?: (tmA: number, tmB: number) => boolean;
+  /** The data address of the process of TaskManager `tm` (-1: the client's), for remote channels. */
+  readonly dataAddress?: (tm: number) => DataAddress;
   /** TaskManager index of the client, for the collect channel; -1 when the client is in another thread. */
   readonly clientTaskManager: number;
+}
+
+/** How a channel between two TaskManagers (-1: the client) is carried. */
+export function channelKind(options: Pick<PlanOptions, 'sameThread' | 'sameProcess'>, tmA: number, tmB: number): ChannelEndpoint['kind'] {
+  if (options.sameThread(tmA, tmB)) return 'local';
+  if (options.sameProcess === undefined || options.sameProcess(tmA, tmB)) return 'port';
+  return 'remote';
 }
 
 export interface DeploymentPlan {
@@ -38,16 +54,31 @@ export function planDeployment(graph: JobGraph, assignment: SlotAssignment, opti
     outputs.set(v.id, Array.from({ length: v.parallelism }, () => []));
   }
 
+  /** The producer's and the consumer's end of channel `id` from TaskManager `tmA` to `tmB`. */
   const endpoints = (id: string, tmA: number, tmB: number): [ChannelEndpoint, ChannelEndpoint] => {
-    if (options.sameThread(tmA, tmB)) {
-      const local: ChannelEndpoint = { kind: 'local', id, capacity: options.capacity };
-      return [local, local];
+    const capacity = options.capacity;
+    switch (channelKind(options, tmA, tmB)) {
+      case 'local': {
+        const local: ChannelEndpoint = { kind: 'local', id, capacity };
+        return [local, local];
+      }
+      case 'port': {
+        const { port1, port2 } = new MessageChannel();
+        return [
+          { kind: 'port', port: port1, capacity },
+          { kind: 'port', port: port2, capacity },
+        ];
+      }
+      case 'remote': {
+        if (options.dataAddress === undefined) {
+          throw new IllegalStateError(`channel ${id} crosses processes, but the cluster names no data addresses`);
+        }
+        return [
+          { kind: 'remote', id, capacity, connect: options.dataAddress(tmB) },
+          { kind: 'remote', id, capacity },
+        ];
+      }
     }
-    const { port1, port2 } = new MessageChannel();
-    return [
-      { kind: 'port', port: port1, capacity: options.capacity },
-      { kind: 'port', port: port2, capacity: options.capacity },
-    ];
   };
 
   for (const consumer of graph.vertices) {

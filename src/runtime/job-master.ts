@@ -34,7 +34,7 @@ import { CheckpointStorage, resolveDirectory } from '../checkpoint/checkpoint-st
 import { CheckpointingOptions, StateBackendOptions } from '../config/checkpointing-options.ts';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { TaskCheckpointSettings, TaskSpec } from './protocol.ts';
+import type { DataAddress, TaskCheckpointSettings, TaskSpec } from './protocol.ts';
 import { createRestartBackoffTimeStrategy, type RestartBackoffTimeStrategy } from './restart-backoff.ts';
 import type { SlotAssignment } from './scheduler.ts';
 import { checkpointSettings, loadInitialSavepoint, registerCheckpointMetrics, restoreSpecFor } from './job-checkpointing.ts';
@@ -44,6 +44,10 @@ export interface ClusterView {
   readonly taskManagers: readonly TaskManager[];
   /** Whether two TaskManagers (by index) share a thread. */
   sameThread(a: number, b: number): boolean;
+  /** Whether two TaskManagers (by index; -1: the client) share a process; absent: all are in this process. */
+  sameProcess?(a: number, b: number): boolean;
+  /** Where the process of TaskManager `tm` (-1: the client) accepts data channels from other processes. */
+  dataAddress?(tm: number): DataAddress;
   /** Channels of the client's thread (for the collect channel). */
   readonly clientChannels: ThreadChannels;
   /** TaskManager index sharing the client's thread, or -1. */
@@ -370,6 +374,8 @@ export class JobMaster {
       splits: this.#splits!,
       collectOperatorId: this.pipeline.collectOperatorId,
       sameThread: (a, b) => this.cluster.sameThread(a, b),
+      ...(this.cluster.sameProcess === undefined ? {} : { sameProcess: (a: number, b: number) => this.cluster.sameProcess!(a, b) }),
+      ...(this.cluster.dataAddress === undefined ? {} : { dataAddress: (tm: number) => this.cluster.dataAddress!(tm) }),
       clientTaskManager: this.cluster.clientTaskManager,
     });
     if (plan.collectEndpoint !== undefined) {

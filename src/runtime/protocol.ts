@@ -1,4 +1,4 @@
-// Everything that crosses from the JobManager to a TaskManager thread and back: plain, typed data only.
+// Everything that crosses from the JobManager to a TaskManager thread or process and back: plain, typed data only.
 
 import type { MessagePort } from 'node:worker_threads';
 import type { JobModuleRef } from '../api/executor.ts';
@@ -13,10 +13,32 @@ import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts'
 import type { CheckpointType } from '../core/stream-element.ts';
 import type { KeyedStateHandle, StreamStateHandle } from '../state/state-handle.ts';
 
-/** One end of a channel: met by id in the same thread, or a transferred MessagePort across threads. */
+/** Where a process accepts data channels from other processes (its data server). */
+export interface DataAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * A channel end whose other end is in another process (framed TCP). The producer's end carries `connect`, the
+ * consumer's process's data address; the consumer's end has none and is met there by `id`. The main thread of
+ * each process bridges it to a MessageChannel, so a worker thread only ever sees `port` ends.
+ */
+export interface RemoteChannelEndpoint {
+  readonly kind: 'remote';
+  readonly id: string;
+  readonly capacity: number;
+  readonly connect?: DataAddress;
+}
+
+/**
+ * One end of a channel: met by id in the same thread, a transferred MessagePort across threads, or framed TCP
+ * across processes.
+ */
 export type ChannelEndpoint =
   | { readonly kind: 'local'; readonly id: string; readonly capacity: number }
-  | { readonly kind: 'port'; readonly port: MessagePort; readonly capacity: number };
+  | { readonly kind: 'port'; readonly port: MessagePort; readonly capacity: number }
+  | RemoteChannelEndpoint;
 
 export interface OutputEdgeSpec {
   readonly edgeId: string;
@@ -159,3 +181,55 @@ export function transferablePorts(spec: TaskSpec): MessagePort[] {
   if (spec.collect !== undefined) add(spec.collect.channel);
   return ports;
 }
+
+// ---- JobManager <-> TaskManager process (control connection; msgpackr over framed TCP) ----
+
+/** Bumped whenever a message below changes shape: a JobManager refuses a TaskManager of another version. */
+export const CLUSTER_PROTOCOL_VERSION = 1;
+
+/** The job module a TaskManager process imports: a bundle shipped to it, or a URL it must be able to read. */
+export interface DeployedJobModule {
+  readonly ref: JobModuleRef;
+  /** Set when the module lies in a job bundle: the TaskManager imports its own copy of the bundle. */
+  readonly bundle?: { readonly id: string; readonly modulePath: string };
+}
+
+/** One file of a job bundle, by its path relative to the bundle's directory ('/'-separated). */
+export interface BundleFile {
+  readonly path: string;
+  readonly data: Uint8Array;
+}
+
+/** TaskManager process -> JobManager. */
+export type TaskManagerMessage =
+  | {
+      readonly type: 'register';
+      readonly protocolVersion: number;
+      readonly resourceId: string;
+      readonly slots: number;
+      readonly dataAddress: DataAddress;
+      readonly hostname: string;
+      readonly pid: number;
+    }
+  | { readonly type: 'heartbeat' }
+  | { readonly type: 'taskEvent'; readonly deploymentId: number; readonly event: TaskEventMessage }
+  | { readonly type: 'taskResult'; readonly deploymentId: number; readonly result: TaskResult }
+  | { readonly type: 'metrics'; readonly metrics: MetricsMessage };
+
+/** JobManager -> TaskManager process. */
+export type JobManagerMessage =
+  | {
+      readonly type: 'registered';
+      readonly taskManagerId: string;
+      readonly heartbeatIntervalMs: number;
+      readonly heartbeatTimeoutMs: number;
+      readonly metricSettings: MetricSettings;
+    }
+  | { readonly type: 'refused'; readonly reason: string }
+  | { readonly type: 'heartbeat' }
+  /** A job bundle's files, sent once per connection before the first deployment that imports it. */
+  | { readonly type: 'bundle'; readonly bundleId: string; readonly files: readonly BundleFile[] }
+  | { readonly type: 'deploy'; readonly deploymentId: number; readonly task: TaskSpec; readonly module: DeployedJobModule }
+  | { readonly type: 'control'; readonly deploymentId: number; readonly message: ControlMessage }
+  /** The cluster shuts down (DELETE /cluster): the TaskManager process cancels its tasks and exits. */
+  | { readonly type: 'shutdown' };

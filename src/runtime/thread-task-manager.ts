@@ -5,7 +5,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JobModuleRef } from '../api/executor.ts';
-import { SluiceError, deserializeError, serializeError } from '../core/errors.ts';
+import { SluiceError, serializeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
 import {
@@ -18,11 +18,29 @@ import {
   type TaskSpec,
 } from './protocol.ts';
 import type { MetricSettings } from '../config/metric-options.ts';
-import type { RemoteMetrics } from '../metrics/remote-metrics.ts';
+import type { MetricDump } from '../metrics/metric-dump.ts';
 import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
 import type { TaskEventListener } from './task.ts';
+import { deliverTaskEvent } from './task-event-delivery.ts';
+import type { BridgedTask } from './remote/remote-channels.ts';
 
 const WORKER_URL = new URL('./task-manager-worker.mjs', import.meta.url).href;
+
+/** Where the thread's metric dumps go: mirrored into the main registry (`RemoteMetrics`), or sent on. */
+export interface MetricDumpSink {
+  applyDumps(source: string, dumps: readonly MetricDump[]): void;
+  removeSource(source: string): void;
+}
+
+/** Bridges a task's channel ends in other processes to ports before it goes to the thread (`RemoteChannels`). */
+export interface TaskChannelBridge {
+  bridge(spec: TaskSpec): BridgedTask;
+}
+
+export interface ThreadTaskManagerOptions {
+  /** Needed once tasks have channels to other processes (a cluster with TaskManager processes). */
+  readonly remoteChannels?: TaskChannelBridge;
+}
 
 export class ThreadTaskManager implements TaskManager {
   readonly #pool: Piscina;
@@ -32,7 +50,8 @@ export class ThreadTaskManager implements TaskManager {
     readonly numberOfSlots: number,
     private readonly logger: Logger,
     private readonly metricSettings: MetricSettings,
-    private readonly remoteMetrics: RemoteMetrics,
+    private readonly remoteMetrics: MetricDumpSink,
+    private readonly options: ThreadTaskManagerOptions = {},
   ) {
     this.#pool = new Piscina({
       filename: WORKER_URL,
@@ -50,25 +69,17 @@ export class ThreadTaskManager implements TaskManager {
     if (jobModule === undefined) {
       throw new SluiceError('JOB_MODULE_REQUIRED', 'a worker-thread TaskManager needs the job module to rebuild the job');
     }
+    return this.run(spec, jobModule, events);
+  }
+
+  /** Starts a subtask on the thread, which rebuilds the job from `jobModule` (no client graph needed). */
+  run(planned: TaskSpec, jobModule: JobModuleRef, events: TaskEventListener): RunningTask {
+    const bridged = this.options.remoteChannels?.bridge(planned);
+    const spec = bridged?.spec ?? planned;
     const control = new MessageChannel();
     control.port1.on('message', (m: MetricsMessage | TaskEventMessage) => {
-      switch (m.kind) {
-        case 'metrics':
-          this.remoteMetrics.applyDumps(m.source, m.dumps);
-          break;
-        case 'acknowledgeCheckpoint':
-          events.acknowledgeCheckpoint(m.checkpointId, m.state);
-          break;
-        case 'declineCheckpoint':
-          events.declineCheckpoint(m.checkpointId, deserializeError(m.error));
-          break;
-        case 'endOfInput':
-          events.endOfInput();
-          break;
-        case 'running':
-          events.running();
-          break;
-      }
+      if (m.kind === 'metrics') this.remoteMetrics.applyDumps(m.source, m.dumps);
+      else deliverTaskEvent(m, events);
     });
     const message: DeployTaskMessage = {
       task: spec,
@@ -77,8 +88,18 @@ export class ThreadTaskManager implements TaskManager {
       taskManagerId: this.id,
       metricSettings: this.metricSettings,
     };
+    const ran = this.#pool.run(message, { transferList: [control.port2, ...transferablePorts(spec)] }) as Promise<TaskResult>;
     const result: Promise<TaskReport> = (
-      this.#pool.run(message, { transferList: [control.port2, ...transferablePorts(spec)] }) as Promise<TaskResult>
+      bridged === undefined
+        ? ran
+        : Promise.race([
+            ran,
+            // A channel into another process could not be opened: the task cannot run; stop it and report why.
+            bridged.failure.then((error): TaskResult => {
+              send({ type: 'cancel' });
+              return { status: 'FAILED', error: serializeError(error), operatorName: undefined };
+            }),
+          ])
     )
       .then((r) => {
         if (r.metrics !== undefined) this.remoteMetrics.applyDumps(r.metrics.source, r.metrics.dumps);
@@ -94,7 +115,10 @@ export class ThreadTaskManager implements TaskManager {
         operatorName: undefined,
       };
     });
-    void result.finally(() => control.port1.close());
+    void result.finally(() => {
+      control.port1.close();
+      bridged?.release();
+    });
     let open = true;
     void result.finally(() => (open = false));
     const send = (m: ControlMessage): void => {

@@ -19,6 +19,7 @@ beforeAll(async () => {
   jm = await startJobManager({
     configuration: new Configuration({
       'rest.port': 0,
+      'jobmanager.rpc.port': 0,
       'web.upload.dir': join(dir, 'jars'),
       'env.log.dir': join(dir, 'logs'),
       'rest.upload.max-bytes': 4096,

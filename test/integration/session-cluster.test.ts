@@ -18,6 +18,7 @@ beforeAll(async () => {
   jm = await startJobManager({
     configuration: new Configuration({
       'rest.port': 0,
+      'jobmanager.rpc.port': 0,
       'cluster.taskmanagers': 1,
       'taskmanager.numberOfTaskSlots': 2,
       'jobstore.max-capacity': 2,

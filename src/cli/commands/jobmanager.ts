@@ -1,9 +1,10 @@
 // `sluice jobmanager` runs a JobManager (with its TaskManagers as worker threads) in the foreground;
-// `sluice taskmanager` says why there is no separate TaskManager process.
+// `sluice taskmanager` runs a TaskManager process that registers with it.
 
 import type { Command } from 'commander';
 import { SluiceError } from '../../core/errors.ts';
-import { loadCliConfiguration } from '../cli-configuration.ts';
+import { join } from 'node:path';
+import { loadCliConfiguration, logDirectory } from '../cli-configuration.ts';
 import { withConfigOptions, type CliIo } from '../cli-context.ts';
 
 /** The line `jobmanager` prints once its REST endpoint listens; `cluster start` waits for it. */
@@ -14,7 +15,8 @@ export function registerJobManager(program: Command, io: CliIo): void {
     .command('jobmanager')
     .description(
       'run a JobManager in the foreground: dispatcher, REST API and web UI on rest.address:rest.port, with ' +
-        'cluster.taskmanagers TaskManagers of taskmanager.numberOfTaskSlots slots as worker threads',
+        'cluster.taskmanagers TaskManagers of taskmanager.numberOfTaskSlots slots as worker threads, and ' +
+        'jobmanager.rpc.port for TaskManager processes (sluice taskmanager) to register on',
     );
   withConfigOptions(command).action(async (flags: { D: string[] }) => {
     const configuration = await loadCliConfiguration(flags.D);
@@ -44,16 +46,36 @@ export function registerJobManager(program: Command, io: CliIo): void {
   });
 }
 
-export function registerTaskManager(program: Command): void {
+export function registerTaskManager(program: Command, io: CliIo): void {
   const command = program
     .command('taskmanager')
-    .description('(not available: TaskManagers run as worker threads inside the JobManager process)');
-  withConfigOptions(command).action(() => {
-    throw new SluiceError(
-      'ILLEGAL_STATE',
-      'separate TaskManager processes are not supported yet: the JobManager runs its TaskManagers as worker ' +
-        "threads. Start it with 'sluice jobmanager' or 'sluice cluster start', and size it with " +
-        'cluster.taskmanagers and taskmanager.numberOfTaskSlots',
+    .description(
+      'run a TaskManager process in the foreground: registers with the JobManager at ' +
+        'jobmanager.rpc.address:jobmanager.rpc.port with taskmanager.numberOfTaskSlots slots and runs the tasks it ' +
+        'deploys; exits on SIGTERM/SIGINT or when the cluster shuts down',
     );
+  withConfigOptions(command).action(async (flags: { D: string[] }) => {
+    const configuration = await loadCliConfiguration(flags.D);
+    const [{ checkTaskManagerConfiguration, resourceIdOf, fileNameOf, startTaskManager }, { LoggerFactory }] = await Promise.all([
+      import('../../cluster/task-manager-process.ts'),
+      import('../../logging/logger-factory.ts'),
+    ]);
+    checkTaskManagerConfiguration(configuration);
+    const resourceId = resourceIdOf(configuration);
+    // JSON log file <env.log.dir>/taskmanager-<id>.log (several TaskManagers may share a host and a directory).
+    LoggerFactory.configure(configuration, {
+      role: 'taskmanager',
+      file: join(logDirectory(configuration), `taskmanager-${fileNameOf(resourceId)}.log`),
+    });
+    const taskManager = await startTaskManager({ configuration, resourceId, out: (line) => io.out(line) });
+    const stop = (): void => void taskManager.stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const exit = await taskManager.terminated.finally(() => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    });
+    if (exit.reason === 'refused') throw new SluiceError('ILLEGAL_STATE', exit.message);
+    io.out(exit.reason === 'shutdown' ? 'TaskManager stopped: the cluster shut down.' : 'TaskManager stopped.');
   });
 }

@@ -307,9 +307,11 @@ describe('sluice cluster stop', () => {
 });
 
 describe('sluice taskmanager', () => {
-  it('exits 1 saying TaskManagers run inside the JobManager', async () => {
-    const run = await runCli(['taskmanager']);
+  it('exits 1 before it starts when its heartbeat settings contradict each other, naming the keys', async () => {
+    const run = await runCli(['taskmanager', '-D', 'heartbeat.interval=10 s', '-D', 'heartbeat.timeout=5 s']);
     expect(run.code).toBe(1);
-    expect(run.err[0]).toMatch(/^error: separate TaskManager processes are not supported yet: .*sluice cluster start/);
+    expect(run.err[0]).toBe(
+      'error: heartbeat.timeout must be larger than heartbeat.interval (a few intervals, Flink uses 5), got timeout 5000 ms and interval 10000 ms',
+    );
   });
 });

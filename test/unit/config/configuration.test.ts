@@ -9,6 +9,7 @@ import { ConfigurationError, IllegalArgumentError } from '../../../src/core/erro
 import { MetricOptions } from '../../../src/config/metric-options.ts';
 import { CHECKPOINTING_OPTIONS } from '../../../src/config/checkpointing-options.ts';
 import { REST_OPTIONS } from '../../../src/config/rest-options.ts';
+import { CLUSTER_OPTIONS } from '../../../src/config/cluster-options.ts';
 
 function configError(fn: () => unknown): ConfigurationError {
   try {
@@ -45,6 +46,7 @@ describe('defaults', () => {
       ...Object.values(MetricOptions),
       ...CHECKPOINTING_OPTIONS,
       ...REST_OPTIONS,
+      ...CLUSTER_OPTIONS,
     ].map((o) => o.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(ALL_OPTIONS.size).toBe(keys.length);

@@ -1,5 +1,5 @@
 // Every `sluice` command line the deployment files and deploy/README.md show exists in the CLI with the options
-// it is given (parsed by the real commander program), and none starts a separate TaskManager.
+// it is given (parsed by the real commander program), and every TaskManager they start names its JobManager.
 
 import { describe, expect, it } from 'vitest';
 import { parseInvocation, readRepoFile } from './deploy-files.ts';
@@ -86,9 +86,13 @@ describe('sluice command lines in the deployment files and their README', () => 
     expect(problems).toEqual([]);
   });
 
-  it('never start a separate TaskManager, which this version does not support', () => {
-    for (const { line, args } of invocations) expect(parseInvocation(args).command, line).not.toBe('taskmanager');
-    expect(() => parseInvocation(['taskmanager'])).not.toThrow(); // the command exists, but only to say why not
+  it('start TaskManager processes that name the JobManager they register with', () => {
+    const taskManagers = invocations.filter((i) => parseInvocation(i.args).command === 'taskmanager');
+    expect(taskManagers.length).toBeGreaterThan(0);
+    for (const { line, args } of taskManagers) {
+      const defines = (parseInvocation(args).options['D'] ?? []) as string[];
+      expect(defines.some((d) => /^jobmanager\.rpc\.address=[a-z0-9.-]+$/.test(d)) || /SLUICE_JOBMANAGER_RPC_ADDRESS=/.test(line), line).toBe(true);
+    }
   });
 
   it('submit to a JobManager with -m host:port where they name one', () => {

@@ -268,9 +268,10 @@ const CONTAINER_TMP = '/tmp';
 
 /**
  * The directories a sluice process writes in a container with this configuration: checkpoints and savepoints,
- * uploaded job bundles and (for the JobManager) its log directory, and /tmp, where tsx caches compiled sources.
+ * (for the JobManager) uploaded job bundles and its log directory, (for a TaskManager process) its log directory,
+ * and /tmp, where tsx caches compiled sources and a TaskManager keeps the job bundles shipped to it.
  */
-export function writtenDirectories(configuration: Configuration, role: 'jobmanager' | 'embedded'): string[] {
+export function writtenDirectories(configuration: Configuration, role: 'jobmanager' | 'taskmanager' | 'embedded'): string[] {
   const raw = (key: string, fallback: string): string => {
     const value = configuration.getRaw(key);
     return typeof value === 'string' && value !== '' ? value : fallback;
@@ -279,10 +280,8 @@ export function writtenDirectories(configuration: Configuration, role: 'jobmanag
   for (const dir of [configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY), configuration.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)]) {
     if (dir !== '') dirs.push(localPath(dir));
   }
-  if (role === 'jobmanager') {
-    dirs.push(raw(CoreOptions.LOG_DIR.key, `${CONTAINER_TMP}/sluice-logs`));
-    dirs.push(raw(RestOptions.UPLOAD_DIR.key, `${CONTAINER_TMP}/sluice-jars`));
-  }
+  if (role !== 'embedded') dirs.push(raw(CoreOptions.LOG_DIR.key, `${CONTAINER_TMP}/sluice-logs`));
+  if (role === 'jobmanager') dirs.push(raw(RestOptions.UPLOAD_DIR.key, `${CONTAINER_TMP}/sluice-jars`));
   return dirs;
 }
 

@@ -1,10 +1,13 @@
-// deploy/docker-compose.yml: one JobManager service built from deploy/Dockerfile, its ports, volumes, environment
-// overrides and health check checked against the configuration it starts with.
+// deploy/docker-compose.yml: a JobManager service built from deploy/Dockerfile and TaskManager services that register
+// with it; their ports, volumes, environment overrides and health checks checked against the configuration they
+// start with.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ClusterOptions } from '../../../src/config/cluster-options.ts';
 import { MetricOptions } from '../../../src/config/metric-options.ts';
+import { TaskManagerOptions } from '../../../src/config/options.ts';
 import { RestOptions } from '../../../src/config/rest-options.ts';
 import {
   containerConfiguration,
@@ -29,6 +32,7 @@ const documents = yamlDocuments(FILE);
 const compose = documents[0]!;
 const services = map(compose['services'], 'services');
 const jobmanager = map(services['jobmanager'], 'services.jobmanager');
+const taskmanager = map(services['taskmanager'], 'services.taskmanager');
 const imageStage = image();
 
 /** Compose's variable interpolation with an empty shell environment: `${X:-default}`, `${X-default}`, `${X}`, `$$`. */
@@ -74,15 +78,18 @@ function command(service: Yaml): string[] {
   return (value as unknown[]).map(String);
 }
 
-/** The configuration the JobManager service starts with: its mounted sluice-conf.yaml, environment and -D flags. */
-function jobManagerConfiguration() {
-  const confDir = environment(jobmanager)['SLUICE_CONF_DIR'] ?? imageEnv(imageStage)['SLUICE_CONF_DIR']!;
-  const conf = volumes(jobmanager).find((v) => v.target === posix.join(confDir, 'sluice-conf.yaml'));
+/** The configuration a service starts with: its mounted sluice-conf.yaml, environment and -D flags. */
+function serviceConfiguration(service: Yaml) {
+  const confDir = environment(service)['SLUICE_CONF_DIR'] ?? imageEnv(imageStage)['SLUICE_CONF_DIR']!;
+  const conf = volumes(service).find((v) => v.target === posix.join(confDir, 'sluice-conf.yaml'));
   expect(conf, `a sluice-conf.yaml mounted into ${confDir}`).toBeDefined();
   const source = resolve(COMPOSE_DIR, conf!.source);
   expect(existsSync(source), `${source} exists`).toBe(true);
-  return containerConfiguration(readFileSync(source, 'utf8'), environment(jobmanager), command(jobmanager));
+  return containerConfiguration(readFileSync(source, 'utf8'), environment(service), command(service));
 }
+
+const jobManagerConfiguration = () => serviceConfiguration(jobmanager);
+const taskManagerConfiguration = () => serviceConfiguration(taskmanager);
 
 describe('deploy/docker-compose.yml', () => {
   it('is one Compose document without the obsolete version key, whose named volumes are all declared', () => {
@@ -102,22 +109,48 @@ describe('deploy/docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) expect(map(service, name)['image'], name).toBe(jobmanager['image']);
   });
 
-  it('runs `sluice jobmanager -D rest.address=0.0.0.0` in exactly one service, and no TaskManager service', () => {
+  it('runs `sluice jobmanager -D rest.address=0.0.0.0` in exactly one service and `sluice taskmanager` in a replicated one', () => {
     const invocation = parseInvocation(command(jobmanager));
     expect(invocation.command).toBe('jobmanager');
     expect(invocation.options['D']).toContain('rest.address=0.0.0.0');
     const commands = Object.entries(services).map(([name, s]) => parseInvocation(command(map(s, name))).command);
     expect(commands.filter((c) => c === 'jobmanager')).toHaveLength(1);
-    expect(commands).not.toContain('taskmanager');
-    expect(Object.keys(services).filter((name) => /task-?manager/i.test(name))).toEqual([]);
+    expect(commands.filter((c) => c === 'taskmanager')).toHaveLength(1);
+    expect(parseInvocation(command(taskmanager)).command).toBe('taskmanager');
+    expect(Number(map(taskmanager['deploy'], 'deploy')['replicas'])).toBeGreaterThanOrEqual(2);
   });
 
-  it('starts with a configuration that loads without warnings and listens on 0.0.0.0', () => {
+  it('starts with configurations that load without warnings: a JobManager with no threads, listening on 0.0.0.0', () => {
     const { configuration, warnings } = jobManagerConfiguration();
     expect(warnings.map((w) => w.message)).toEqual([]);
     expect(configuration.get(RestOptions.ADDRESS)).toBe('0.0.0.0');
     expect(configuration.get(MetricOptions.PROMETHEUS_HOST)).toBe('0.0.0.0');
-    expect(configuration.get(RestOptions.CLUSTER_TASK_MANAGERS)).toBeGreaterThanOrEqual(1);
+    expect(configuration.get(RestOptions.CLUSTER_TASK_MANAGERS)).toBe(0);
+    expect(configuration.get(ClusterOptions.JOB_MANAGER_BIND_HOST)).toBe('0.0.0.0');
+    expect(taskManagerConfiguration().warnings.map((w) => w.message)).toEqual([]);
+  });
+
+  it('lets the TaskManagers reach the JobManager service at its RPC port, and each other at their data port', () => {
+    const jm = jobManagerConfiguration().configuration;
+    const tm = taskManagerConfiguration().configuration;
+    // The JobManager names itself by the same address (its data address for channels into its process).
+    expect(tm.get(ClusterOptions.RPC_ADDRESS)).toBe('jobmanager');
+    expect(jm.get(ClusterOptions.RPC_ADDRESS)).toBe('jobmanager');
+    expect(tm.get(ClusterOptions.RPC_PORT)).toBe(jm.get(ClusterOptions.RPC_PORT));
+    expect(list(jobmanager['expose'], 'expose').map(Number)).toContain(jm.get(ClusterOptions.RPC_PORT));
+    expect(list(taskmanager['expose'], 'expose').map(Number)).toContain(tm.get(ClusterOptions.DATA_PORT));
+    expect(tm.get(ClusterOptions.TASK_MANAGER_BIND_HOST)).toBe('0.0.0.0');
+    expect(tm.get(TaskManagerOptions.NUM_TASK_SLOTS)).toBeGreaterThanOrEqual(1);
+    const exposed = imageStage.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(' ').map(Number));
+    expect(exposed).toEqual(expect.arrayContaining([jm.get(ClusterOptions.RPC_PORT), tm.get(ClusterOptions.DATA_PORT)]));
+  });
+
+  it('mounts the checkpoint volume into the JobManager and the TaskManagers alike, and checks no REST on TaskManagers', () => {
+    const state = (service: Yaml) => volumes(service).find((v) => v.target === '/var/lib/sluice');
+    expect(state(taskmanager)?.source).toBe(state(jobmanager)?.source);
+    expect(state(taskmanager)?.named).toBe(true);
+    expect(map(taskmanager['healthcheck'], 'healthcheck')['disable']).toBe(true);
+    expect(list(taskmanager['depends_on'], 'depends_on')).toContain('jobmanager');
   });
 
   it('sets only environment variables that are configuration keys (or SLUICE_CONF_DIR)', () => {
@@ -142,16 +175,21 @@ describe('deploy/docker-compose.yml', () => {
     for (const port of containerPorts) expect(exposed).toContain(port);
   });
 
-  it('keeps checkpoints, savepoints and logs on volumes, with a read-only root file system', () => {
-    const { configuration } = jobManagerConfiguration();
-    expect(jobmanager['read_only']).toBe(true);
-    const all = mounts(jobmanager);
-    for (const dir of writtenDirectories(configuration, 'jobmanager')) {
-      expect(mountOf(dir, all)?.writable, `${dir} is on a writable volume`).toBe(true);
-    }
-    const named = volumes(jobmanager).filter((v) => v.named).map((v) => v.target);
-    for (const dir of writtenDirectories(configuration, 'jobmanager').filter((d) => !d.startsWith('/tmp'))) {
-      expect(named.some((t) => dir === t || dir.startsWith(`${t}/`)), `${dir} survives the container`).toBe(true);
+  it('keeps checkpoints, savepoints and logs on volumes, with read-only root file systems', () => {
+    for (const [service, role, conf] of [
+      [jobmanager, 'jobmanager', jobManagerConfiguration()],
+      [taskmanager, 'taskmanager', taskManagerConfiguration()],
+    ] as const) {
+      const { configuration } = conf;
+      expect(service['read_only'], role).toBe(true);
+      const all = mounts(service);
+      for (const dir of writtenDirectories(configuration, role)) {
+        expect(mountOf(dir, all)?.writable, `${role}: ${dir} is on a writable volume`).toBe(true);
+      }
+      const named = volumes(service).filter((v) => v.named).map((v) => v.target);
+      for (const dir of writtenDirectories(configuration, role).filter((d) => !d.startsWith('/tmp'))) {
+        expect(named.some((t) => dir === t || dir.startsWith(`${t}/`)), `${role}: ${dir} survives the container`).toBe(true);
+      }
     }
   });
 

@@ -1,4 +1,4 @@
-// deploy/kubernetes/**: the session cluster (ConfigMap, PVC, JobManager Deployment, Service) and the
+// deploy/kubernetes/**: the session cluster (ConfigMap, PVC, JobManager and TaskManager Deployments, Service) and the
 // application-mode Job, checked for structure, cross-references, security settings and the configuration they load.
 
 import { execFile } from 'node:child_process';
@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CheckpointingOptions } from '../../../src/config/checkpointing-options.ts';
+import { ClusterOptions } from '../../../src/config/cluster-options.ts';
 import { MetricOptions } from '../../../src/config/metric-options.ts';
 import { RestOptions } from '../../../src/config/rest-options.ts';
 import {
@@ -98,6 +100,13 @@ function podOf(owner: Resource): Pod {
 
 const workloads = [...ofKind('Deployment'), ...ofKind('Job')].map(podOf);
 const deployment = workloads.find((p) => p.owner.kind === 'Deployment' && p.owner.name === 'sluice-jobmanager')!;
+const taskManagerDeployment = workloads.find((p) => p.owner.kind === 'Deployment' && p.owner.name === 'sluice-taskmanager')!;
+
+/** What a pod's process is: by its command. */
+function roleOf(pod: Pod): 'jobmanager' | 'taskmanager' | 'embedded' {
+  const command = parseInvocation(pod.args).command;
+  return command === 'jobmanager' || command === 'taskmanager' ? command : 'embedded';
+}
 const applicationJob = workloads.find((p) => p.owner.kind === 'Job')!;
 
 function volumesOf(pod: Pod): Yaml[] {
@@ -208,7 +217,9 @@ describe('deploy/kubernetes manifests', () => {
     }
     for (const claim of ofKind('PersistentVolumeClaim')) {
       const spec = map(claim.doc['spec'], 'spec');
-      expect(spec['accessModes']).toEqual(['ReadWriteOnce']);
+      // A claim mounted by several workloads (JobManager and TaskManagers) must be mountable by many nodes at once.
+      const users = workloads.filter((pod) => volumesOf(pod).some((v) => isMap(v['persistentVolumeClaim']) && v['persistentVolumeClaim']['claimName'] === claim.name));
+      expect(spec['accessModes'], claim.name).toEqual([users.length > 1 ? 'ReadWriteMany' : 'ReadWriteOnce']);
       expect(bytes(map(map(spec['resources'], 'resources')['requests'], 'requests')['storage'])).toBeGreaterThan(0);
     }
   });
@@ -225,7 +236,7 @@ describe('deploy/kubernetes manifests', () => {
       const { configuration } = configurationOf(pod);
       const volumes = volumesOf(pod);
       const mounts = mountsOf(pod).map((m) => ({ path: String(m['mountPath']), writable: m['readOnly'] !== true, name: String(m['name']) }));
-      const role = pod.owner.kind === 'Deployment' ? 'jobmanager' : 'embedded';
+      const role = roleOf(pod);
       for (const dir of writtenDirectories(configuration, role)) {
         const mount = mountOf(dir, mounts);
         expect(mount?.writable, `${pod.owner.name}: ${dir} is on a writable volume`).toBe(true);
@@ -272,9 +283,8 @@ describe('deploy/kubernetes manifests', () => {
     }
   });
 
-  it('never start a separate TaskManager (not supported: TaskManagers are threads of the JobManager)', () => {
-    for (const pod of workloads) expect(parseInvocation(pod.args).command, pod.owner.name).not.toBe('taskmanager');
-    expect(resources.filter((r) => /task-?manager/i.test(r.name))).toEqual([]);
+  it('start one JobManager Deployment and one TaskManager Deployment', () => {
+    expect(workloads.filter((p) => p.owner.kind === 'Deployment').map(roleOf).sort()).toEqual(['jobmanager', 'taskmanager']);
   });
 });
 
@@ -310,7 +320,7 @@ describe('the JobManager Deployment and Service', () => {
     }
   });
 
-  it('is reached through a Service on 8081 and 9249 that selects exactly the JobManager pods', () => {
+  it('is reached through a Service on 8081, 9249 and 6123 that selects exactly the JobManager pods', () => {
     const services = ofKind('Service');
     expect(services).toHaveLength(1);
     const spec = map(services[0]!.doc['spec'], 'spec');
@@ -319,12 +329,53 @@ describe('the JobManager Deployment and Service', () => {
     const selects = (pod: Pod): boolean => Object.entries(selector).every(([k, v]) => pod.labels[k] === v);
     expect(workloads.filter(selects).map((p) => p.owner.name)).toEqual([deployment.owner.name]);
     const ports = list(spec['ports'], 'ports').map((p) => map(p, 'port'));
-    expect(ports.map((p) => p['port'])).toEqual(expect.arrayContaining([8081, 9249]));
+    expect(ports.map((p) => p['port'])).toEqual(expect.arrayContaining([8081, 9249, 6123]));
     const { configuration } = configurationOf(deployment);
     const targets = new Map(ports.map((p) => [p['port'], containerPort(deployment, p['targetPort'] ?? p['port'])]));
     for (const [port, target] of targets) expect(target, `Service port ${String(port)} targets a container port`).toBeDefined();
     expect(targets.get(8081)).toBe(configuration.get(RestOptions.PORT));
     expect(targets.get(9249)).toBe(Number(configuration.get(MetricOptions.PROMETHEUS_PORT)));
+    expect(targets.get(6123)).toBe(configuration.get(ClusterOptions.RPC_PORT));
+  });
+});
+
+describe('the TaskManager Deployment', () => {
+  it('runs `sluice taskmanager` against a JobManager that runs no TaskManager threads and listens on every interface', () => {
+    expect(parseInvocation(taskManagerDeployment.args).command).toBe('taskmanager');
+    expect(Number(map(taskManagerDeployment.owner.doc['spec'], 'spec')['replicas'])).toBeGreaterThanOrEqual(2);
+    const jm = configurationOf(deployment).configuration;
+    expect(jm.get(RestOptions.CLUSTER_TASK_MANAGERS)).toBe(0);
+    // The RPC address is a Service name, which the JobManager cannot bind itself.
+    expect(jm.get(ClusterOptions.JOB_MANAGER_BIND_HOST)).toBe('0.0.0.0');
+    expect(containerPort(deployment, 'rpc')).toBe(jm.get(ClusterOptions.RPC_PORT));
+  });
+
+  it('registers at the Service that selects the JobManager pods, on the port that reaches its RPC port', () => {
+    const tm = configurationOf(taskManagerDeployment).configuration;
+    const service = find('Service', tm.get(ClusterOptions.RPC_ADDRESS));
+    expect(service, `a Service named ${tm.get(ClusterOptions.RPC_ADDRESS)}`).toBeDefined();
+    const spec = map(service!.doc['spec'], 'spec');
+    const selector = map(spec['selector'], 'selector');
+    expect(Object.entries(selector).every(([k, v]) => deployment.labels[k] === v)).toBe(true);
+    expect(Object.entries(selector).every(([k, v]) => taskManagerDeployment.labels[k] === v)).toBe(false);
+    const port = list(spec['ports'], 'ports').map((p) => map(p, 'port')).find((p) => p['port'] === tm.get(ClusterOptions.RPC_PORT));
+    expect(port, `Service port ${tm.get(ClusterOptions.RPC_PORT)}`).toBeDefined();
+    expect(containerPort(deployment, port!['targetPort'])).toBe(configurationOf(deployment).configuration.get(ClusterOptions.RPC_PORT));
+  });
+
+  it('declares its data port, probes it, and shares the checkpoint volume with the JobManager', () => {
+    const tm = configurationOf(taskManagerDeployment).configuration;
+    expect(containerPort(taskManagerDeployment, 'data')).toBe(tm.get(ClusterOptions.DATA_PORT));
+    expect(tm.get(ClusterOptions.TASK_MANAGER_BIND_HOST)).toBe('0.0.0.0');
+    const probe = map(map(taskManagerDeployment.container['livenessProbe'], 'livenessProbe')['tcpSocket'], 'tcpSocket');
+    expect(containerPort(taskManagerDeployment, probe['port'])).toBe(tm.get(ClusterOptions.DATA_PORT));
+    const claimAt = (pod: Pod, path: string): unknown => {
+      const mount = mountsOf(pod).find((m) => m['mountPath'] === path)!;
+      const volume = volumesOf(pod).find((v) => v['name'] === mount['name'])!;
+      return map(volume['persistentVolumeClaim'], 'persistentVolumeClaim')['claimName'];
+    };
+    expect(claimAt(taskManagerDeployment, '/var/lib/sluice')).toBe(claimAt(deployment, '/var/lib/sluice'));
+    expect(tm.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).toBe(configurationOf(deployment).configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
   });
 });
 
