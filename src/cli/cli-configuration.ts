@@ -22,14 +22,11 @@ export function parseDefines(pairs: readonly string[]): Record<string, string> {
  * This is the one place that loads it, so switching the source is one line.
  */
 export async function loadCliConfiguration(defines: readonly string[]): Promise<Configuration> {
-  return loadConfiguration({ dynamic: parseDefines(defines), onWarning: warnUnlessCliKey });
+  return loadConfiguration({ dynamic: parseDefines(defines), onWarning: warn });
 }
 
-/** Keys only the CLI reads (not registered with the runtime's options): not reported as unknown. */
-const CLI_KEYS = new Set(['client.timeout']);
-
-function warnUnlessCliKey(warning: ConfigWarning): void {
-  if (!CLI_KEYS.has(warning.key)) process.stderr.write(`sluice: warning: ${warning.message}\n`);
+function warn(warning: ConfigWarning): void {
+  process.stderr.write(`sluice: warning: ${warning.message}\n`);
 }
 
 /** Where a client command sends its requests. */

@@ -1,21 +1,18 @@
 // Waiting on the cluster: polls an asynchronous operation by its trigger id, or a job until it ends.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { durationOption } from '../config/config-option.ts';
 import type { Configuration } from '../config/configuration.ts';
+import { RestOptions } from '../config/rest-options.ts';
 import { SluiceError } from '../core/errors.ts';
 import type { Json, RestClient } from './rest-client.ts';
 import { readAsyncOperation, readJobDetails, type JobDetails } from './rest-responses.ts';
 
-/** Flink's `client.timeout`: how long a command waits for an operation (savepoint, stop, rescale) to complete. */
-export const CLIENT_TIMEOUT = durationOption('client.timeout', 60_000, 'How long the CLI waits for an operation to complete.', 1);
 
 /** Time between two polls of an operation or a job. */
 export const POLL_INTERVAL_MS = 100;
 
 export function clientTimeout(configuration: Configuration): number {
-  const raw = configuration.getRaw(CLIENT_TIMEOUT.key);
-  return raw === undefined ? CLIENT_TIMEOUT.defaultValue : CLIENT_TIMEOUT.parse(raw);
+  return configuration.get(RestOptions.CLIENT_TIMEOUT);
 }
 
 /** An asynchronous operation ended with a failure; the message is the failure's first line. */

@@ -1,8 +1,10 @@
 // Configuration keys of the session cluster and its REST endpoint (Flink's rest.*, web.*, jobstore.* names).
 
-import { intOption, stringOption, type ConfigOption } from './config-option.ts';
+import { durationOption, intOption, stringOption, type ConfigOption } from './config-option.ts';
 
 export const RestOptions = {
+  /** Flink's `client.timeout`: how long a client command waits for an operation (savepoint, stop, rescale). */
+  CLIENT_TIMEOUT: durationOption('client.timeout', 60_000, 'How long the CLI waits for an operation to complete.', 1),
   PORT: intOption('rest.port', 8081, 'Port of the REST API and web UI; 0 picks any free port.', { min: 0, max: 65535 }),
   ADDRESS: stringOption(
     'rest.address',

@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   JOB_MODULE_REQUIRED: 'The job needs worker threads but has no module they can import.',
   JOB_REPLAY_MISMATCH: 'A worker replaying the job module built a different graph than the client did.',
   NOT_ENOUGH_SLOTS: 'The job needs more task slots than the cluster offers.',
-  TASK_FAILED: 'A subtask failed: user code threw or its thread died.',
+  TASK_FAILED: 'A subtask failed: user code threw, its thread died, or its TaskManager process was lost.',
   JOB_FAILED: 'The job failed and will not be restarted.',
   JOB_CANCELLED: 'The job was cancelled.',
   ILLEGAL_STATE: 'An operation was called when the object was not in a state to accept it.',

@@ -14,7 +14,7 @@ import {
   type SerializedError,
 } from '../core/errors.ts';
 import { canTransition, isGloballyTerminal, JobStatus } from '../core/job-status.ts';
-import type { Logger } from '../core/logger.ts';
+import { componentLogger, type Logger } from '../core/logger.ts';
 import { CollectIterator } from './collect-iterator.ts';
 import { planDeployment } from './deployment-planner.ts';
 import type { ThreadChannels } from './channel-endpoints.ts';
@@ -301,6 +301,7 @@ export class JobMaster {
   async #startCheckpointing(restoredFrom: CompletedCheckpoint | undefined): Promise<void> {
     const settings = this.#checkpointing;
     const conf = this.pipeline.configuration;
+    const checkpointLogger = componentLogger(this.logger, 'sluice.checkpoint');
     const storage = new CheckpointStorage({
       jobId: this.jobId,
       // _metadata goes to the directory whenever there is one (inline state with jobmanager storage).
@@ -329,6 +330,7 @@ export class JobMaster {
         timeout: conf.get(CheckpointingOptions.TIMEOUT),
         tolerableFailures: conf.get(CheckpointingOptions.TOLERABLE_FAILURES),
         numRetained: conf.get(CheckpointingOptions.NUM_RETAINED),
+        historySize: conf.get(CheckpointingOptions.HISTORY_SIZE),
       },
       storage,
       {
@@ -351,7 +353,7 @@ export class JobMaster {
           const timer = setTimeout(fn, delay);
           return { cancel: () => clearTimeout(timer) };
         },
-        log: (message, fields) => this.logger.info(message, { jobId: this.jobId, ...fields }),
+        log: (message, fields) => checkpointLogger.info(message, { jobId: this.jobId, ...fields }),
       },
       this.jobId,
       operators,

@@ -134,6 +134,13 @@ describe('TaskManager processes', () => {
     expect(await registeredIds()).toEqual(['tm-a', 'tm-b']);
     const overview = await getJson<{ taskmanagers: number; 'slots-total': number }>(jm.restUrl, '/overview');
     expect(overview).toMatchObject({ taskmanagers: 2, 'slots-total': 2 });
+    // Each is listed at its data address, as Flink lists a TaskManager at its RPC path and data port.
+    const listed = (await getJson<{ taskmanagers: { id: string; path: string; dataPort: number }[] }>(jm.restUrl, '/taskmanagers')).taskmanagers;
+    for (const tm of listed) {
+      expect(tm.path).toMatch(/^tcp:\/\/.+:\d+$/);
+      expect(tm.path.endsWith(`:${tm.dataPort}`)).toBe(true);
+      expect(tm.dataPort).toBeGreaterThan(0);
+    }
   });
 
   it('run a keyed job at parallelism 2 across both processes, with its bundle shipped to them', async () => {

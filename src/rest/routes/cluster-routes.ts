@@ -20,8 +20,9 @@ const NO_RESOURCE = { cpuCores: 0, taskHeapMemory: 0, taskOffHeapMemory: 0, mana
 function taskManagerInfo(tm: TaskManagerDescription, now: number): Record<string, unknown> {
   return {
     id: tm.id,
-    path: `thread://${tm.id}`,
-    dataPort: -1,
+    // A worker thread of the JobManager process, or a TaskManager process at its data address (host:port).
+    path: tm.kind === 'process' && tm.address !== undefined ? `tcp://${tm.address}` : `thread://${tm.id}`,
+    dataPort: tm.kind === 'process' && tm.address !== undefined ? Number(tm.address.slice(tm.address.lastIndexOf(':') + 1)) : -1,
     jmxPort: -1,
     timeSinceLastHeartbeat: now,
     slotsNumber: tm.slots,
