@@ -47,9 +47,14 @@ export async function writeLevelDBCheckpoint(
   const snapshot = await capture.snapshot;
   try {
     const base = capture.chain.base;
-    const changed = capture.forceBase || base === undefined ? [] : distinctKeys(capture.chain.changed);
+    // A segment repeats a key only if its entry was evicted and reloaded in between, so the longest segment nearly
+    // bounds the distinct keys from below: when even it calls for a new base, write one without sorting the keys
+    // (a base is always a valid choice; at worst one comes a little early).
+    const atLeast = Math.max(0, ...capture.chain.changed.map((segment) => segment.length));
+    const certainBase = capture.forceBase || base === undefined || chains.shouldWriteBase(capture.chain, atLeast);
+    const changed = certainBase ? [] : distinctKeys(capture.chain.changed);
     const writeBase =
-      capture.forceBase ||
+      certainBase ||
       chains.shouldWriteBase(capture.chain, changed.length) ||
       (base!.adopted && !(await partsExist(location.rootDir, base!.parts.map((p) => p.handle))));
     const newPart = writeBase
@@ -136,10 +141,18 @@ async function sharedPart(file: EntriesFileWriter, codec: ValueCodec, location: 
   return { handle, entries: file.entries, bytes: partSize(handle) };
 }
 
-/** The distinct keys of the segments, in LevelDB key order. */
-function distinctKeys(segments: readonly (readonly Buffer[])[]): Buffer[] {
-  const all = segments.flat().sort(Buffer.compare);
-  return all.filter((k, i) => i === 0 || !k.equals(all[i - 1]!));
+/**
+ * The distinct keys of the segments, in LevelDB key order. Sorted as latin1 strings (one char per byte, so string
+ * order is byte order) by V8's native sort: ~4x faster than a comparator calling Buffer.compare per comparison,
+ * which took ~2 s of the task thread for a 1M-key delta.
+ */
+export function distinctKeys(segments: readonly (readonly Buffer[])[]): Buffer[] {
+  const strings: string[] = [];
+  for (const segment of segments) for (const key of segment) strings.push(key.toString('latin1'));
+  strings.sort();
+  const out: Buffer[] = [];
+  for (let i = 0; i < strings.length; i++) if (i === 0 || strings[i] !== strings[i - 1]) out.push(Buffer.from(strings[i]!, 'latin1'));
+  return out;
 }
 
 /** Entries of an entries file (for chains adopted at restore). */
