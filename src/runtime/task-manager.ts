@@ -2,7 +2,7 @@
 
 import type { JobModuleRef } from '../api/executor.ts';
 import type { StreamGraph } from '../graph/stream-graph.ts';
-import type { TaskResult, TaskSpec } from './protocol.ts';
+import type { ControlMessage, TaskResult, TaskSpec } from './protocol.ts';
 import type { CheckpointType } from '../core/stream-element.ts';
 import type { TaskEventListener } from './task.ts';
 
@@ -31,4 +31,18 @@ export interface TaskManager {
    */
   deploy(spec: TaskSpec, graph: StreamGraph, jobModule: JobModuleRef | undefined, events: TaskEventListener): RunningTask;
   shutdown(): Promise<void>;
+}
+
+/** A RunningTask whose calls become control messages through `send` (for tasks in other threads and processes). */
+export function controlledTask(result: Promise<TaskReport>, send: (message: ControlMessage) => void): RunningTask {
+  return {
+    result,
+    cancel: () => send({ type: 'cancel' }),
+    triggerCheckpoint: (checkpointId, timestamp, checkpointType, targetLocation, final) =>
+      send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType, targetLocation, final: final === true }),
+    notifyCheckpointComplete: (checkpointId) => send({ type: 'notifyCheckpointComplete', checkpointId }),
+    notifyCheckpointAborted: (checkpointId) => send({ type: 'notifyCheckpointAborted', checkpointId }),
+    drain: () => send({ type: 'drain' }),
+    finish: () => send({ type: 'finish' }),
+  };
 }

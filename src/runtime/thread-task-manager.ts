@@ -19,7 +19,7 @@ import {
 } from './protocol.ts';
 import type { MetricSettings } from '../config/metric-options.ts';
 import type { MetricDump } from '../metrics/metric-dump.ts';
-import type { RunningTask, TaskManager, TaskReport } from './task-manager.ts';
+import { controlledTask, type RunningTask, type TaskManager, type TaskReport } from './task-manager.ts';
 import type { TaskEventListener } from './task.ts';
 import { deliverTaskEvent } from './task-event-delivery.ts';
 import type { BridgedTask } from './remote/remote-channels.ts';
@@ -124,16 +124,7 @@ export class ThreadTaskManager implements TaskManager {
     const send = (m: ControlMessage): void => {
       if (open) control.port1.postMessage(m);
     };
-    return {
-      result,
-      cancel: () => send({ type: 'cancel' }),
-      triggerCheckpoint: (checkpointId, timestamp, checkpointType, targetLocation, final) =>
-        send({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType, targetLocation, final: final === true }),
-      notifyCheckpointComplete: (checkpointId) => send({ type: 'notifyCheckpointComplete', checkpointId }),
-      notifyCheckpointAborted: (checkpointId) => send({ type: 'notifyCheckpointAborted', checkpointId }),
-      drain: () => send({ type: 'drain' }),
-      finish: () => send({ type: 'finish' }),
-    };
+    return controlledTask(result, send);
   }
 
   async shutdown(): Promise<void> {

@@ -14,7 +14,7 @@ import type {
   TaskResult,
   TaskSpec,
 } from '../protocol.ts';
-import type { RunningTask, TaskManager, TaskReport } from '../task-manager.ts';
+import { controlledTask, type RunningTask, type TaskManager, type TaskReport } from '../task-manager.ts';
 import type { TaskEventListener } from '../task.ts';
 import { deliverTaskEvent } from '../task-event-delivery.ts';
 import type { MetricDumpSink } from '../thread-task-manager.ts';
@@ -110,16 +110,7 @@ export class RemoteTaskManager implements TaskManager {
         if (this.#deployments.has(deploymentId)) this.#send({ type: 'control', deploymentId, message });
       });
     };
-    return {
-      result,
-      cancel: () => control({ type: 'cancel' }),
-      triggerCheckpoint: (checkpointId, timestamp, checkpointType, targetLocation, final) =>
-        control({ type: 'triggerCheckpoint', checkpointId, timestamp, checkpointType, targetLocation, final: final === true }),
-      notifyCheckpointComplete: (checkpointId) => control({ type: 'notifyCheckpointComplete', checkpointId }),
-      notifyCheckpointAborted: (checkpointId) => control({ type: 'notifyCheckpointAborted', checkpointId }),
-      drain: () => control({ type: 'drain' }),
-      finish: () => control({ type: 'finish' }),
-    };
+    return controlledTask(result, control);
   }
 
   /** A message from the process (heartbeats are the server's). */

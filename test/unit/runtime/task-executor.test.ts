@@ -67,19 +67,28 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A TaskExecutor against the test's JobManager port, with fast backoff; `options` name it and its slots. */
+function startExecutor(
+  options: Pick<Parameters<typeof TaskExecutor.start>[0], 'resourceId' | 'slots' | 'host'> & Partial<Parameters<typeof TaskExecutor.start>[0]>,
+): Promise<TaskExecutor> {
+  return TaskExecutor.start({
+    jobManager: { host: '127.0.0.1', port },
+    bindHost: '127.0.0.1',
+    dataPort: 0,
+    backoff: { initialMs: 10, maxMs: 40 },
+    heartbeatTimeoutMs: 2000,
+    workDirectory: join(dir, 'work'),
+    logger,
+    ...options,
+  });
+}
+
 describe('TaskExecutor', () => {
   it('retries with backoff while the JobManager is unreachable, registers when it is up, and again after it went away', async () => {
-    executor = await TaskExecutor.start({
-      jobManager: { host: '127.0.0.1', port },
+    executor = await startExecutor({
       resourceId: 'tm-test',
       slots: 2,
       host: undefined,
-      bindHost: '127.0.0.1',
-      dataPort: 0,
-      backoff: { initialMs: 10, maxMs: 40 },
-      heartbeatTimeoutMs: 2000,
-      workDirectory: join(dir, 'work'),
-      logger,
       onRegistered: (r) => void registered.push(`${r.taskManagerId} at ${r.jobManager} with ${r.slots}`),
     });
     expect(executor.dataPort).toBeGreaterThan(0);
@@ -98,18 +107,7 @@ describe('TaskExecutor', () => {
 
   it('stops when the JobManager shuts the cluster down', async () => {
     await startServer();
-    executor = await TaskExecutor.start({
-      jobManager: { host: '127.0.0.1', port },
-      resourceId: 'tm-down',
-      slots: 1,
-      host: 'tm-down.example',
-      bindHost: '127.0.0.1',
-      dataPort: 0,
-      backoff: { initialMs: 10, maxMs: 40 },
-      heartbeatTimeoutMs: 2000,
-      workDirectory: join(dir, 'work'),
-      logger,
-    });
+    executor = await startExecutor({ resourceId: 'tm-down', slots: 1, host: 'tm-down.example' });
     await vi.waitFor(() => expect(live).toHaveLength(1));
     expect(live[0]!.address).toBe(`tm-down.example:${executor.dataPort}`);
     // A module it cannot read fails the deployment, saying why and what to do.
