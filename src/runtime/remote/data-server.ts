@@ -7,10 +7,21 @@ import { bridgeConsumer } from './channel-bridge.ts';
 import { decodeOpen, FrameType } from './frame-codec.ts';
 import type { FramedConnection } from './framed-connection.ts';
 
+/** How long a closed connection waits for its consumer to be deployed. */
+const CLOSED_PENDING_MS = 60_000;
+
 interface Pending {
   readonly connection: FramedConnection;
   readonly capacity: number;
   readonly held: Buffer[];
+  /** The producer's END frame came while held. */
+  ended: boolean;
+}
+
+/** A consumer end waiting for its connection, and whom to tell if that connection breaks. */
+interface Consumer {
+  readonly port: MessagePort;
+  readonly onBroken: (error: Error) => void;
 }
 
 /**
@@ -25,7 +36,7 @@ interface Pending {
  * server.register(channelId, capacity, port1); // port2 goes to the consuming thread
  */
 export class DataServer {
-  readonly #consumers = new Map<string, MessagePort>();
+  readonly #consumers = new Map<string, Consumer>();
   readonly #pending = new Map<string, Pending>();
 
   constructor(private readonly logger: Logger) {}
@@ -46,12 +57,16 @@ export class DataServer {
     const consumer = this.#consumers.get(id);
     if (consumer !== undefined) {
       this.#consumers.delete(id);
-      bridgeConsumer(connection, consumer, []);
+      bridgeConsumer(connection, consumer.port, [], false, consumer.onBroken);
       return;
     }
-    const pending: Pending = { connection, capacity, held: [] };
+    const pending: Pending = { connection, capacity, held: [], ended: false };
     this.#pending.set(id, pending);
     connection.onFrame = (type, frame) => {
+      if (type === FrameType.END) {
+        pending.ended = true;
+        return;
+      }
       if (type !== FrameType.DATA || pending.held.length >= capacity) {
         this.logger.warn('closing a data connection that broke the protocol', { channel: id, frameType: type, held: pending.held.length });
         connection.destroy();
@@ -59,22 +74,31 @@ export class DataServer {
       }
       pending.held.push(frame);
     };
+    // A closed connection stays until its consumer comes: it may hold a whole (ended) stream, or tell the consumer
+    // that its producer broke off. If no consumer comes (its task was never deployed), it goes after a while.
     void connection.closed.then(() => {
-      if (this.#pending.get(id) === pending) this.#pending.delete(id);
+      const timer = setTimeout(() => {
+        if (this.#pending.get(id) === pending) this.#pending.delete(id);
+      }, CLOSED_PENDING_MS);
+      timer.unref();
     });
   }
 
-  /** The consumer end of channel `id`: bridged to its connection now or when the producer connects. */
-  register(id: string, port: MessagePort): void {
+  /**
+   * The consumer end of channel `id`: bridged to its connection now or when the producer connects. `onBroken`
+   * hears of a connection that closes before the producer's end.
+   */
+  register(id: string, port: MessagePort, onBroken: (error: Error) => void = () => {}): void {
     const pending = this.#pending.get(id);
     if (pending !== undefined) {
       this.#pending.delete(id);
-      bridgeConsumer(pending.connection, port, pending.held);
+      bridgeConsumer(pending.connection, port, pending.held, pending.ended, onBroken);
       return;
     }
-    this.#consumers.set(id, port);
+    const consumer: Consumer = { port, onBroken };
+    this.#consumers.set(id, consumer);
     port.once('close', () => {
-      if (this.#consumers.get(id) === port) this.#consumers.delete(id);
+      if (this.#consumers.get(id) === consumer) this.#consumers.delete(id);
     });
   }
 
@@ -82,7 +106,7 @@ export class DataServer {
   close(): void {
     for (const { connection } of this.#pending.values()) connection.destroy();
     this.#pending.clear();
-    for (const port of this.#consumers.values()) port.close();
+    for (const { port } of this.#consumers.values()) port.close();
     this.#consumers.clear();
   }
 }

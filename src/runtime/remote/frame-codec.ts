@@ -14,6 +14,8 @@ export const FrameType = {
   DATA: 3,
   /** Credits the consumer returns: `[u32 buffers]`. */
   CREDIT: 4,
+  /** The producer closed its end after its last buffer (empty): a connection that closes without it broke. */
+  END: 5,
 } as const;
 
 export type FrameTypeValue = (typeof FrameType)[keyof typeof FrameType];

@@ -70,7 +70,7 @@ export class RemoteChannels {
   /** port1 stays in this thread and is bridged; port2 goes to the reader or writer. */
   #open(endpoint: RemoteChannelEndpoint, onFailure: (error: Error) => void): MessageChannel {
     const channel = new MessageChannel();
-    if (endpoint.connect === undefined) this.server.register(endpoint.id, channel.port1);
+    if (endpoint.connect === undefined) this.server.register(endpoint.id, channel.port1, onFailure);
     else void this.#connect(endpoint, channel.port1, onFailure);
     return channel;
   }
@@ -120,7 +120,7 @@ export class RemoteChannels {
           return;
         }
         connection.sendFrame(FrameType.OPEN, encodeOpen(endpoint.id, endpoint.capacity));
-        bridgeProducer(connection, port);
+        bridgeProducer(connection, port, onFailure);
         return;
       } catch (error) {
         if (abandoned) return;

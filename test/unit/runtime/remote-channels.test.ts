@@ -1,6 +1,8 @@
 // Channels between processes over framed TCP (both ends in this process, on loopback): buffers and credits cross
 // end to end, a producer stops at its channel's capacity until the consumer returns credits, buffers sent before
 // the consumer is deployed are held (within the capacity) and then delivered, and an unreachable consumer fails.
+import { createServer } from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { END_OF_PARTITION, recordBatch, type ChannelItem } from '../../../src/core/stream-element.ts';
@@ -123,6 +125,62 @@ describe('a channel between processes', () => {
     const reader = input(consumer);
     expect(await take(reader, 3)).toEqual([batch(1), batch(2), batch(3)]);
     expect(server.waiting).toEqual({ connections: 0, consumers: 0 });
+  });
+
+  it('delivers a whole stream that ended (and closed its connection) before the consumer was deployed', async () => {
+    const { producer, consumer } = ends('job#0:e:2->0', 4);
+    const writer = output(producer);
+    writer.send(batch(1));
+    writer.send(END_OF_PARTITION);
+    writer.close(); // the producing task ended: END frame, then the connection closes
+    await vi.waitFor(() => expect(server.waiting.connections).toBe(1));
+    await new Promise((r) => setTimeout(r, 50)); // the closed connection stays, with what it held
+    expect(server.waiting.connections).toBe(1);
+    const reader = input(consumer);
+    expect(await take(reader, 2)).toEqual([batch(1), END_OF_PARTITION]);
+  });
+
+  it('fails the consumer when its connection closes before the producer ended', async () => {
+    const { producer, consumer } = ends('job#0:e:3->0', 2);
+    const consuming = channels.bridge({ inputs: [{ channel: consumer }], outputs: [], collect: undefined } as unknown as TaskSpec);
+    const reader = new PortInputChannel((consuming.spec.inputs[0]!.channel as { port: MessagePort }).port);
+    const writer = output(producer);
+    opened.push(reader);
+    writer.send(batch(1));
+    expect(await take(reader, 1)).toEqual([batch(1)]);
+    await listener.close(); // the connection goes with no END frame: the producer's process or the network went
+    const error = await consuming.failure;
+    expect(error.message).toMatch(/data channel to the producer at .* closed before its end/);
+    expect((error as { code?: string }).code).toBe('TASK_FAILED');
+    consuming.release();
+  });
+
+  it('fails the producer when its connection is reset, but not when the consumer closes it after the end', async () => {
+    // A consumer process that resets the connection right after the channel opened.
+    const resetting = createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const port = (resetting.address() as { port: number }).port;
+    try {
+      const producer: RemoteChannelEndpoint = { kind: 'remote', id: 'job#0:e:4->0', capacity: 2, connect: { host: '127.0.0.1', port } };
+      const producing = channels.bridge({ inputs: [], outputs: [{ channels: [producer] }], collect: undefined } as unknown as TaskSpec);
+      const error = await producing.failure;
+      expect(error.message).toMatch(/data channel to the consumer at .* closed before its end \(.*ECONNRESET/);
+      producing.release();
+    } finally {
+      await new Promise((resolve) => resetting.close(resolve));
+    }
+    // A consumer that ends its side after the end of the partition, while the producing task still runs.
+    const { producer, consumer } = ends('job#0:e:5->0', 2);
+    const producing = channels.bridge({ inputs: [], outputs: [{ channels: [producer] }], collect: undefined } as unknown as TaskSpec);
+    const writer = new PortOutputChannel((producing.spec.outputs[0]!.channels[0] as { port: MessagePort }).port, 2);
+    opened.push(writer);
+    const reader = input(consumer);
+    writer.send(END_OF_PARTITION);
+    expect(await take(reader, 1)).toEqual([END_OF_PARTITION]);
+    reader.close();
+    const outcome = await Promise.race([producing.failure, new Promise((r) => setTimeout(() => r('still running'), 200))]);
+    expect(outcome).toBe('still running');
+    producing.release();
   });
 
   it('fails the task whose producer end cannot reach the consumer process', async () => {
