@@ -81,11 +81,13 @@ const noop = (): void => {};
  * records. Timers are kept on the heap (`InternalTimerService`, Flink's HEAP timer option) and written whole into
  * each checkpoint's private metadata file.
  *
- * Checkpoints (`snapshotToStorage`): the capture flushes the dirty entries into the write queue and takes a LevelDB
- * snapshot right behind them, so processing continues at once; the writer then reads that snapshot and writes a
- * base (every entry) or a delta (the keys changed since the last completed checkpoint, deletes as tombstones)
- * into `shared/`, and the metadata and timers into the checkpoint's own directory. See
- * `IncrementalCheckpointChain` for when a base is written.
+ * Checkpoints (`snapshotToStorage`): the capture flushes the dirty entries into the write queue and takes, with
+ * them, the bytes each key changed since the last capture was flushed with, so processing continues at once; the
+ * writer then writes a delta (those changes, deletes as tombstones) or a base (the previous chain's files merged
+ * with them) into `shared/`, and the metadata and timers into the checkpoint's own directory, without reading
+ * LevelDB. Only when there is no chain to build on (incremental checkpoints off, a restore that could not be
+ * adopted) does the capture also queue a LevelDB snapshot, which the writer scans. See `IncrementalCheckpointChain`
+ * for when a base is written.
  *
  * The synchronous plain-data `snapshot()` and `getKeys()` of KeyedStateBackend would have to scan LevelDB, whose
  * iterators are asynchronous: they throw, and `snapshotAsync()` / `getKeysAsync()` do the same job. `restore()`
@@ -323,8 +325,15 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
     this.#checkOpen();
     this.#cache.dispatchFlush();
     const chain = this.#chains.capture(location.checkpointId, this.#cache.takeChanges());
-    const snapshot = this.#store.snapshotAfterQueuedWrites();
-    snapshot.catch(noop); // reported by the writer
+    // The writer reads LevelDB only when it cannot build on checkpoint files it wrote (see writeLevelDBCheckpoint):
+    // only then does it get a snapshot (held while it writes, a snapshot keeps overwritten versions from compaction).
+    const mayScan =
+      !this.#incremental ||
+      chain.base === undefined ||
+      chain.base.adopted ||
+      this.#chains.writtenSince(chain, location.checkpointId).some((c) => c.adopted);
+    const snapshot = mayScan ? this.#store.snapshotAfterQueuedWrites() : undefined;
+    snapshot?.catch(noop); // reported by the writer
     const capture: CheckpointCapture = {
       checkpointId: location.checkpointId,
       keyGroupRange: this.keyGroupRange,
@@ -334,11 +343,12 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
       now: this.#clock.now(),
       snapshot,
       chain,
+      tracked: this.#incremental,
       forceBase: !this.#incremental || options.forceFull === true,
     };
     return () => {
       if (this.#closed) {
-        void capture.snapshot.then((snapshot) => snapshot.close(), noop);
+        void capture.snapshot?.then((snapshot) => snapshot.close(), noop);
         return Promise.reject(new IllegalStateError(`checkpoint ${location.checkpointId}: the LevelDB backend was closed before its snapshot was written`));
       }
       const writing = writeLevelDBCheckpoint(this.#store, this.#codec, this.#chains, capture, location);
@@ -375,6 +385,7 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
     this.#cache.dispatchFlush();
     await this.#store.drain();
     this.#cache.dropAll();
+    this.#cache.takeChanges(); // what was flushed before is superseded by the restored state
     const result = await restoreFromLevelDBHandles(
       {
         keyGroupRange: this.keyGroupRange,
@@ -389,7 +400,9 @@ export class LevelDBKeyedStateBackend implements CheckpointableKeyedStateBackend
       readFile,
     );
     this.#cache.loadedIntoStore(result.entries);
+    // Restored entries went straight into LevelDB, untracked: only an adopted chain describes them.
     if (result.adoptableChain !== undefined && this.#incremental) this.#chains.adopt(result.adoptableChain);
+    else this.#chains.reset();
   }
 
   notifyCheckpointComplete(checkpointId: number): void {

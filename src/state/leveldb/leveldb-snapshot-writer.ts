@@ -1,16 +1,23 @@
-// The asynchronous half of a LevelDB checkpoint: reads the captured LevelDB snapshot and writes base/delta + metadata parts.
+// The asynchronous half of a LevelDB checkpoint: writes base/delta (from captured changes, or a LevelDB scan) + metadata parts.
 
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IllegalStateError } from '../../core/errors.ts';
 import type { KeyGroupRange } from '../key-group.ts';
 import type { TimerServiceSnapshot } from '../keyed-state-snapshot.ts';
-import type { LevelDBKeyedStateHandle, SnapshotStorageLocation } from '../state-handle.ts';
+import type { LevelDBKeyedStateHandle, SnapshotStorageLocation, StreamStateHandle } from '../state-handle.ts';
 import type { StateKind } from '../state-descriptor.ts';
 import type { StateTtlConfig } from '../state-ttl-config.ts';
+import { distinctChanges, mergeChain, type SortedEntries } from './chain-merge.ts';
 import type { ChainCapture, CheckpointChain, IncrementalCheckpointChain, SharedPart } from './incremental-checkpoint-chain.ts';
 import { keyGroupStart, stateIdOf } from './key-codec.ts';
 import type { DbSnapshot, LevelDBStore } from './leveldb-store.ts';
 import { EntriesFileReader, EntriesFileWriter, LEVELDB_SNAPSHOT_FORMAT_VERSION, encodeMeta } from './snapshot-file.ts';
-import { partSize, partsExist, writePart } from './snapshot-parts.ts';
+import { describePart, partSize, partsExist, readVerifiedPart, writePart } from './snapshot-parts.ts';
 import type { ValueCodec } from './value-codec.ts';
+
+/** Entries per LevelDB iterator round trip when a base is scanned. */
+const SCAN_CHUNK = 4000;
 
 /** A state as it was registered when the checkpoint was captured. */
 export interface CapturedState {
@@ -29,14 +36,26 @@ export interface CheckpointCapture {
   readonly timerServices: readonly TimerServiceSnapshot[];
   /** Processing time at capture, for full-snapshot TTL cleanup. */
   readonly now: number;
-  /** LevelDB as of the capture (taken in the write queue right after the capture's flush). */
-  readonly snapshot: Promise<DbSnapshot>;
+  /**
+   * LevelDB as of the capture (taken in the write queue right after the capture's flush), when the writer may have
+   * to scan it: changes not tracked, no known base chain, or an adopted one.
+   */
+  readonly snapshot: Promise<DbSnapshot> | undefined;
+  /** The backend tracks changes: `chain.changed` holds everything flushed since `chain.base`. */
+  readonly tracked: boolean;
   readonly chain: ChainCapture;
   /** Write a base even if a delta would do (incremental checkpoints off, or a self-contained savepoint). */
   readonly forceBase: boolean;
 }
 
-/** Writes one checkpoint of a LevelDB backend and reports its chain to `chains`. */
+/**
+ * Writes one checkpoint of a LevelDB backend and reports its chain to `chains`.
+ *
+ * With changes tracked and a known base chain, nothing is read from LevelDB: a delta is the captured changes
+ * (latest bytes per key, deletions as tombstones), and a new base is the newest written chain's files merged with
+ * the changes since. Otherwise (incremental checkpoints off, after a restore that could not be adopted, or chain
+ * files that are gone or number the states otherwise) the base is a scan of the LevelDB snapshot of the capture.
+ */
 export async function writeLevelDBCheckpoint(
   store: LevelDBStore,
   codec: ValueCodec,
@@ -44,23 +63,44 @@ export async function writeLevelDBCheckpoint(
   capture: CheckpointCapture,
   location: SnapshotStorageLocation,
 ): Promise<LevelDBKeyedStateHandle> {
-  const snapshot = await capture.snapshot;
+  let reusedAdopted = false;
+  const snapshot = capture.snapshot === undefined ? undefined : await capture.snapshot;
   try {
     const base = capture.chain.base;
-    // A segment repeats a key only if its entry was evicted and reloaded in between, so the longest segment nearly
-    // bounds the distinct keys from below: when even it calls for a new base, write one without sorting the keys
-    // (a base is always a valid choice; at worst one comes a little early).
-    const atLeast = Math.max(0, ...capture.chain.changed.map((segment) => segment.length));
-    const certainBase = capture.forceBase || base === undefined || chains.shouldWriteBase(capture.chain, atLeast);
-    const changed = certainBase ? [] : distinctKeys(capture.chain.changed);
-    const writeBase =
-      certainBase ||
-      chains.shouldWriteBase(capture.chain, changed.length) ||
-      (base!.adopted && !(await partsExist(location.rootDir, base!.parts.map((p) => p.handle))));
-    const newPart = writeBase
-      ? await writeBaseFile(store, codec, snapshot, capture, location)
-      : await writeDeltaFile(store, codec, snapshot, capture, location, changed);
-    const parts: SharedPart[] = writeBase ? [newPart] : [...base!.parts, newPart];
+    let newPart: SharedPart | undefined;
+    let parts: SharedPart[] | undefined;
+    if (capture.tracked && base !== undefined) {
+      // Build on the newest chain written, not only the last one known complete: the JobManager has most likely
+      // completed it already, releasing the files of older chains that it does not share. (If it is aborted
+      // instead, its shared files stay: only a completed checkpoint's discard deletes shared files.)
+      const newer = chains.writtenSince(capture.chain, capture.checkpointId);
+      const source = newer.length > 0 ? newer[newer.length - 1]! : base;
+      const { changed, changedIds } = capture.chain;
+      const changes = distinctChanges(source === base ? changed : changed.filter((_, i) => changedIds[i]! > source.checkpointId));
+      const reusable = !source.adopted || (await partsExist(location.rootDir, source.parts.map((p) => p.handle)));
+      if (!capture.forceBase && reusable && !chains.shouldWriteBase(source, changes.keys.length)) {
+        newPart = await writeDeltaFile(codec, capture, location, changes);
+        parts = [...source.parts, newPart];
+        reusedAdopted = source.adopted;
+      } else {
+        // A base merged from the newest chain whose files can be read, and the changes since it.
+        for (const candidate of [...newer.reverse(), base]) {
+          const files = await readChainFiles(candidate, codec, capture, location);
+          if (files === undefined) continue;
+          const since = candidate === source ? changes : distinctChanges(changed.filter((_, i) => changedIds[i]! > candidate.checkpointId));
+          newPart = await writeMergedBaseFile(codec, files, since, capture, location);
+          parts = [newPart];
+          break;
+        }
+      }
+    }
+    if (newPart === undefined || parts === undefined) {
+      if (snapshot === undefined) {
+        throw new IllegalStateError(`checkpoint ${capture.checkpointId}: the files of the last LevelDB checkpoints cannot be read, and no snapshot was taken to write a base from`);
+      }
+      newPart = await writeBaseFile(store, codec, snapshot, capture, location);
+      parts = [newPart];
+    }
     const meta = encodeMeta(
       {
         version: LEVELDB_SNAPSHOT_FORMAT_VERSION,
@@ -73,7 +113,9 @@ export async function writeLevelDBCheckpoint(
       codec,
     );
     const metaPart = await writePart(location, 'exclusive', `${capture.checkpointId}-meta`, meta);
-    const chain: CheckpointChain = { checkpointId: capture.checkpointId, parts, adopted: false };
+    // Files reused from an adopted chain, or written for a savepoint, may lie outside the checkpoint root.
+    const adopted = capture.forceBase || reusedAdopted;
+    const chain: CheckpointChain = { checkpointId: capture.checkpointId, parts, adopted };
     chains.written(capture.checkpointId, chain);
     const metaBytes = partSize(metaPart);
     return {
@@ -87,8 +129,66 @@ export async function writeLevelDBCheckpoint(
       fullSize: parts.reduce((sum, p) => sum + p.bytes, 0) + metaBytes,
     };
   } finally {
-    await snapshot.close();
+    await snapshot?.close();
   }
+}
+
+/**
+ * The files of `chain`, read back and verified, when they can be read and their state ids are the capture's;
+ * undefined otherwise (files of an adopted chain gone or numbering states otherwise, files released meanwhile):
+ * the caller then scans LevelDB.
+ */
+async function readChainFiles(
+  chain: CheckpointChain,
+  codec: ValueCodec,
+  capture: CheckpointCapture,
+  location: SnapshotStorageLocation,
+): Promise<EntriesFileReader[] | undefined> {
+  const idByName = new Map(capture.states.map((s) => [s.name, s.id]));
+  const rootDir = location.rootDir;
+  const read = (h: StreamStateHandle): Promise<Uint8Array> =>
+    h.kind === 'inline' ? Promise.resolve(h.data) : rootDir === undefined ? Promise.reject(new Error('no checkpoint directory')) : readFile(join(rootDir, h.path));
+  const files: EntriesFileReader[] = [];
+  for (let i = 0; i < chain.parts.length; i++) {
+    const handle = chain.parts[i]!.handle;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readVerifiedPart(handle, read, i === 0 ? 'base' : `delta ${i}`, chain.checkpointId);
+    } catch {
+      return undefined;
+    }
+    const reader = new EntriesFileReader(bytes, codec, describePart(handle, 'chain'));
+    for (const [id, name] of reader.header.states) if (idByName.get(name) !== id) return undefined;
+    files.push(reader);
+  }
+  return files;
+}
+
+/** A base merged from the last chain's files and the changes since, expired entries left out as a scan would. */
+async function writeMergedBaseFile(
+  codec: ValueCodec,
+  files: readonly EntriesFileReader[],
+  changes: SortedEntries,
+  capture: CheckpointCapture,
+  location: SnapshotStorageLocation,
+): Promise<SharedPart> {
+  const file = new EntriesFileWriter('base', capture.states.map((s) => [s.id, s.name] as const), location.compression);
+  const keep = fullSnapshotCleanup(codec, capture);
+  const range = capture.keyGroupRange;
+  await mergeChain(files, changes, range.startKeyGroup, range.endKeyGroup, file, keep ?? (() => true));
+  return sharedPart(file, codec, location, `${capture.checkpointId}-base`);
+}
+
+/** Whether an entry survives full-snapshot TTL cleanup; undefined when no state asks for it. */
+function fullSnapshotCleanup(codec: ValueCodec, capture: CheckpointCapture): ((key: Buffer, value: Buffer) => boolean) | undefined {
+  const ttlMsById = new Map<number, number>();
+  for (const s of capture.states) if (s.ttl?.cleanupFullSnapshot === true) ttlMsById.set(s.id, s.ttl.ttlMs);
+  if (ttlMsById.size === 0) return undefined;
+  return (key, value) => {
+    const ttlMs = ttlMsById.get(stateIdOf(key));
+    const ts = ttlMs === undefined ? undefined : codec.timestampOf(value);
+    return ts === undefined || ts + ttlMs! > capture.now;
+  };
 }
 
 /** Every entry of the captured key groups, expired ones left out where the state asks for full-snapshot cleanup. */
@@ -100,38 +200,23 @@ async function writeBaseFile(
   location: SnapshotStorageLocation,
 ): Promise<SharedPart> {
   const file = new EntriesFileWriter('base', capture.states.map((s) => [s.id, s.name] as const), location.compression);
-  const ttlMsById = new Map<number, number>();
-  for (const s of capture.states) if (s.ttl?.cleanupFullSnapshot === true) ttlMsById.set(s.id, s.ttl.ttlMs);
+  const keep = fullSnapshotCleanup(codec, capture);
   const range = capture.keyGroupRange;
-  await store.scan({ gte: keyGroupStart(range.startKeyGroup), lt: keyGroupStart(range.endKeyGroup + 1) }, snapshot, (chunk) => {
-    for (const [key, value] of chunk) {
-      if (ttlMsById.size > 0) {
-        const ttlMs = ttlMsById.get(stateIdOf(key));
-        const ts = ttlMs === undefined ? undefined : codec.timestampOf(value);
-        if (ts !== undefined && ts + ttlMs! <= capture.now) continue;
-      }
-      file.add(key, value);
-    }
-  });
+  await store.scan(
+    { gte: keyGroupStart(range.startKeyGroup), lt: keyGroupStart(range.endKeyGroup + 1) },
+    snapshot,
+    (chunk) => {
+      for (const [key, value] of chunk) if (keep === undefined || keep(key, value)) file.add(key, value);
+    },
+    { chunkSize: SCAN_CHUNK, highWaterMarkBytes: 1024 * 1024 },
+  );
   return sharedPart(file, codec, location, `${capture.checkpointId}-base`);
 }
 
-/** The changed keys as of the capture: their values, or tombstones where they were deleted. */
-async function writeDeltaFile(
-  store: LevelDBStore,
-  codec: ValueCodec,
-  snapshot: DbSnapshot,
-  capture: CheckpointCapture,
-  location: SnapshotStorageLocation,
-  keys: readonly Buffer[],
-): Promise<SharedPart> {
+/** The changes since the base chain as of the capture: their latest bytes, or tombstones where deleted. */
+async function writeDeltaFile(codec: ValueCodec, capture: CheckpointCapture, location: SnapshotStorageLocation, changes: SortedEntries): Promise<SharedPart> {
   const file = new EntriesFileWriter('delta', capture.states.map((s) => [s.id, s.name] as const), location.compression);
-  const CHUNK = 2_000;
-  for (let i = 0; i < keys.length; i += CHUNK) {
-    const chunk = keys.slice(i, i + CHUNK);
-    const values = await store.getMany(chunk, snapshot);
-    for (let j = 0; j < chunk.length; j++) file.add(chunk[j]!, values[j]);
-  }
+  for (let i = 0; i < changes.keys.length; i++) file.add(changes.keys[i]!, changes.values[i]);
   return sharedPart(file, codec, location, `${capture.checkpointId}-delta`);
 }
 
@@ -139,20 +224,6 @@ async function sharedPart(file: EntriesFileWriter, codec: ValueCodec, location: 
   const bytes = await file.finish(codec);
   const handle = await writePart(location, 'shared', name, bytes);
   return { handle, entries: file.entries, bytes: partSize(handle) };
-}
-
-/**
- * The distinct keys of the segments, in LevelDB key order. Sorted as latin1 strings (one char per byte, so string
- * order is byte order) by V8's native sort: ~4x faster than a comparator calling Buffer.compare per comparison,
- * which took ~2 s of the task thread for a 1M-key delta.
- */
-export function distinctKeys(segments: readonly (readonly Buffer[])[]): Buffer[] {
-  const strings: string[] = [];
-  for (const segment of segments) for (const key of segment) strings.push(key.toString('latin1'));
-  strings.sort();
-  const out: Buffer[] = [];
-  for (let i = 0; i < strings.length; i++) if (i === 0 || strings[i] !== strings[i - 1]) out.push(Buffer.from(strings[i]!, 'latin1'));
-  return out;
 }
 
 /** Entries of an entries file (for chains adopted at restore). */

@@ -26,6 +26,8 @@ export class CacheEntry {
   segment = 0;
   /** The encoded LevelDB key, once computed. */
   dbKey: Buffer | undefined = undefined;
+  /** The bytes of the latest flush while changes are tracked (undefined: deleted), for in-memory deltas. */
+  flushed: Buffer | undefined = undefined;
 
   constructor(
     readonly table: LevelDBStateTable,

@@ -107,7 +107,7 @@ export class LevelDBStore {
     range: { gte: Buffer; lt: Buffer },
     snapshot: DbSnapshot | undefined,
     onChunk: (entries: [Buffer, Buffer][]) => void | boolean | Promise<void>,
-    options: { keysOnly?: boolean; chunkSize?: number } = {},
+    options: { keysOnly?: boolean; chunkSize?: number; highWaterMarkBytes?: number } = {},
   ): Promise<void> {
     const iterator = this.#db.iterator({
       gte: range.gte,
@@ -115,6 +115,8 @@ export class LevelDBStore {
       ...(snapshot === undefined ? {} : { snapshot }),
       values: options.keysOnly !== true,
       fillCache: false,
+      // How much one `nextv` round trip may read ahead (classic-level's default is 16 KiB, ~700 small entries).
+      ...(options.highWaterMarkBytes === undefined ? {} : { highWaterMarkBytes: options.highWaterMarkBytes }),
     });
     try {
       for (;;) {

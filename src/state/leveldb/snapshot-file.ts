@@ -117,15 +117,13 @@ export class EntriesFileWriter {
         const k = keys[i]!;
         const v = values[i];
         out.writeUInt32BE(k.length, pos);
-        k.copy(out, pos + 4);
-        pos += 4 + k.length;
+        pos = copyInto(k, out, pos + 4);
         if (v === undefined) {
           out.writeUInt32BE(TOMBSTONE, pos);
           pos += 4;
         } else {
           out.writeUInt32BE(v.length, pos);
-          v.copy(out, pos + 4);
-          pos += 4 + v.length;
+          pos = copyInto(v, out, pos + 4);
         }
       }
       this.#groups.push([this.#keyGroup, out]);
@@ -135,6 +133,14 @@ export class EntriesFileWriter {
     }
     this.#keyGroup = next;
   }
+}
+
+/** Copies `from` into `out` at `pos`; returns the position after it. Small buffers by a loop (no native call). */
+function copyInto(from: Buffer, out: Buffer, pos: number): number {
+  const n = from.length;
+  if (n > 48) return pos + from.copy(out, pos);
+  for (let i = 0; i < n; i++) out[pos + i] = from[i]!;
+  return pos + n;
 }
 
 /** A parsed entries file: its header and access to the chunks of single key groups. */
@@ -163,23 +169,43 @@ export class EntriesFileReader {
 
   /** Calls `onEntry` for each entry of the key groups in [start, end], in key order (value undefined: deleted). */
   async forEachEntry(start: number, end: number, onEntry: (key: Buffer, value: Buffer | undefined) => void): Promise<void> {
-    for (const [group, offset, length] of this.header.groups) {
+    for (let i = 0; i < this.header.groups.length; i++) {
+      const group = this.header.groups[i]![0];
       if (group < start || group > end) continue;
-      let chunk = this.#body.subarray(offset, offset + length);
-      if (this.header.compressed) chunk = await inflate(chunk);
-      let pos = 0;
-      while (pos < chunk.length) {
-        const keyLength = chunk.readUInt32BE(pos);
-        const key = chunk.subarray(pos + 4, pos + 4 + keyLength);
-        pos += 4 + keyLength;
-        const valueLength = chunk.readUInt32BE(pos);
-        pos += 4;
-        if (valueLength === TOMBSTONE) onEntry(key, undefined);
-        else {
-          onEntry(key, chunk.subarray(pos, pos + valueLength));
-          pos += valueLength;
-        }
-      }
+      decodeChunk(await this.#chunk(i), onEntry);
+    }
+  }
+
+  /** The entries of the `index`-th chunk (`header.groups[index]`), in key order (value undefined: deleted). */
+  async groupEntries(index: number): Promise<{ keys: Buffer[]; values: (Buffer | undefined)[] }> {
+    const keys: Buffer[] = [];
+    const values: (Buffer | undefined)[] = [];
+    decodeChunk(await this.#chunk(index), (key, value) => {
+      keys.push(key);
+      values.push(value);
+    });
+    return { keys, values };
+  }
+
+  async #chunk(index: number): Promise<Buffer> {
+    const [, offset, length] = this.header.groups[index]!;
+    const chunk = this.#body.subarray(offset, offset + length);
+    return this.header.compressed ? await inflate(chunk) : chunk;
+  }
+}
+
+function decodeChunk(chunk: Buffer, onEntry: (key: Buffer, value: Buffer | undefined) => void): void {
+  let pos = 0;
+  while (pos < chunk.length) {
+    const keyLength = chunk.readUInt32BE(pos);
+    const key = chunk.subarray(pos + 4, pos + 4 + keyLength);
+    pos += 4 + keyLength;
+    const valueLength = chunk.readUInt32BE(pos);
+    pos += 4;
+    if (valueLength === TOMBSTONE) onEntry(key, undefined);
+    else {
+      onEntry(key, chunk.subarray(pos, pos + valueLength));
+      pos += valueLength;
     }
   }
 }

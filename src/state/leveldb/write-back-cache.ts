@@ -8,6 +8,7 @@ import type { Namespace } from '../state.ts';
 import { encodeStateKey } from './key-codec.ts';
 import { KeyPresenceFilter } from './key-presence-filter.ts';
 import type { LevelDBStore } from './leveldb-store.ts';
+import type { ChangeSet } from './incremental-checkpoint-chain.ts';
 import { CacheEntry, type LevelDBStateTable } from './leveldb-state-table.ts';
 import type { ValueCodec } from './value-codec.ts';
 
@@ -59,11 +60,11 @@ export class WriteBackCache {
   /** Eviction found nothing to evict: retry once this write has completed. */
   #evictionBlockedUntilSeq = -1;
   /**
-   * LevelDB keys flushed since the last `takeChanges()`, when tracking changes for incremental snapshots. An array
-   * (the entries' own key buffers, no copies): a key is pushed once per segment while its entry stays cached, and
-   * duplicates of evicted and reloaded entries are removed by the checkpoint writer, off the per-record path.
+   * Entries flushed since the last `takeChanges()`, when tracking changes for incremental snapshots: an entry is
+   * pushed once per segment (its latest flushed bytes are in `entry.flushed`); an evicted and reloaded key is
+   * pushed again as its new entry, and the checkpoint writer keeps the later one, off the per-record path.
    */
-  #changes: Buffer[] | undefined;
+  #changes: CacheEntry[] | undefined;
   /** Where incremental TTL cleanup visits are reported, to reach entries only LevelDB holds. */
   cleanupSweeper: { earn(visits: number): void } | undefined;
   /** Numbers the change sets: an entry remembers the one its key is in. */
@@ -177,17 +178,20 @@ export class WriteBackCache {
       e.writeSeq = seq;
       const table = e.table;
       const key = (e.dbKey ??= encodeStateKey(e.keyGroup, table.id, e.canonicalKey, e.namespaceKey));
-      if (e.value === undefined) batch.del(key);
-      else {
+      if (e.value === undefined) {
+        batch.del(key);
+        e.flushed = undefined;
+      } else {
         const originals = typeof e.key === 'object' || (e.namespace !== null && typeof e.namespace === 'object') ? ([e.key, e.namespace] as const) : undefined;
         const bytes = this.codec.encode(table.toStored(e.value), table.ttl === undefined ? undefined : e.timestamp, originals);
         this.#bytes += bytes.length - e.size;
         e.size = bytes.length;
         batch.put(key, bytes);
         this.#presence.add(key);
+        if (changes !== undefined) e.flushed = bytes;
       }
       if (changes !== undefined && e.segment !== segment) {
-        changes.push(key);
+        changes.push(e);
         e.segment = segment; // a hot key is recorded once per segment, not at every flush
       }
     }
@@ -242,6 +246,7 @@ export class WriteBackCache {
     this.dropAll();
     this.count = 0;
     this.#presence.clear();
+    if (this.#changes !== undefined) this.#changes = [];
     this.#emptyUntilSeq = this.store.clear();
   }
 
@@ -260,12 +265,23 @@ export class WriteBackCache {
     this.#changes = enabled ? (this.#changes ?? []) : undefined;
   }
 
-  /** The LevelDB keys flushed since the last call (possibly repeated), and starts a new segment. */
-  takeChanges(): Buffer[] {
+  /**
+   * The LevelDB entries flushed since the last call, each key with the bytes it was last flushed with (a key may
+   * repeat, see `ChangeSet`), and starts a new segment. Captured now: later flushes do not change the result.
+   */
+  takeChanges(): ChangeSet {
     const changes = this.#changes ?? [];
     if (this.#changes !== undefined) this.#changes = [];
     this.#segment++;
-    return changes;
+    const keys = new Array<Buffer>(changes.length);
+    const values = new Array<Buffer | undefined>(changes.length);
+    for (let i = 0; i < changes.length; i++) {
+      const e = changes[i]!;
+      keys[i] = e.dbKey!;
+      values[i] = e.flushed;
+      e.flushed = undefined; // the change set holds it now; a later flush sets it again (cached entries keep no bytes)
+    }
+    return { keys, values };
   }
 }
 

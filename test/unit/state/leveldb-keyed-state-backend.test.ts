@@ -396,11 +396,12 @@ describe('LevelDBKeyedStateBackend checkpoints', () => {
     expect(pathsOf(second.sharedFiles.slice(0, 1))).toEqual(pathsOf(first.sharedFiles));
     expect(second.sharedFiles).toHaveLength(2);
     expect(second.incrementalSize).toBe(second.fullSize - (first.sharedFiles[0] as { size: number }).size);
-    // Before 2 completes, checkpoint 3 still builds on 1 (its delta covers the changes of 2 too).
+    // Before 2 completes, checkpoint 3 builds on 2, written and most likely complete at the JobManager already
+    // (which may have released what 2 does not share); its delta holds only what changed since 2.
     put(backend, 7, 77);
     const third = await checkpoint(backend, 3);
-    expect(pathsOf(third.sharedFiles.slice(0, 1))).toEqual(pathsOf(first.sharedFiles));
-    expect(third.sharedFiles).toHaveLength(2);
+    expect(pathsOf(third.sharedFiles.slice(0, 2))).toEqual(pathsOf(second.sharedFiles));
+    expect(third.sharedFiles).toHaveLength(3);
     const restored = await open();
     await restored.restoreFromHandles([third], readFile);
     expect([get(restored, 5), get(restored, 6), get(restored, 7), get(restored, 8)]).toEqual([55, undefined, 77, 8]);
@@ -437,6 +438,25 @@ describe('LevelDBKeyedStateBackend checkpoints', () => {
     expect(lengths).toEqual([1, 2, 3, 1]);
     for (let i = 0; i < 60; i++) put(backend, i, 0); // 60% of the base changed
     expect((await checkpoint(backend, 5)).sharedFiles).toHaveLength(1);
+  });
+
+  it('merges a new base from the chain files and the changes since: deletions dropped, latest values kept', async () => {
+    const backend = await open({ consolidation: { maxDeltas: 1, maxDeltaRatio: 10 }, cache: { maxEntries: 8 } });
+    for (let i = 0; i < 100; i++) put(backend, i, i);
+    await checkpoint(backend, 1);
+    backend.notifyCheckpointComplete(1);
+    for (let i = 0; i < 10; i++) put(backend, i, undefined);
+    const second = await checkpoint(backend, 2);
+    expect(second.sharedFiles).toHaveLength(2);
+    backend.notifyCheckpointComplete(2);
+    for (let i = 10; i < 20; i++) put(backend, i, -i);
+    for (let i = 10; i < 20; i++) put(backend, i, -2 * i); // evicted and reloaded within the segment (tiny cache)
+    const third = await checkpoint(backend, 3);
+    expect(third.sharedFiles).toHaveLength(1);
+    const restored = await open();
+    await restored.restoreFromHandles([third], readFile);
+    expect(restored.numKeyValueStateEntries()).toBe(90);
+    expect([get(restored, 5), get(restored, 15), get(restored, 50)]).toEqual([undefined, -30, 50]);
   });
 
   it('writes every checkpoint in full with incremental checkpoints off, or with forceFull', async () => {
