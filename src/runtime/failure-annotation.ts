@@ -1,4 +1,7 @@
-// Remembers on an error which operator threw it, so the job's failure can name the operator and subtask.
+// Remembers on an error which operator threw it, so the job's failure can name the operator and subtask; builds
+// that failure.
+
+import { JobExecutionError, deserializeError, type SerializedError } from '../core/errors.ts';
 
 const FAILED_OPERATOR = Symbol.for('sluice.failedOperator');
 
@@ -40,3 +43,20 @@ const PRIVATE_HINT =
   ' (a function object with #private fields was copied for another subtask of its operator in the same thread: ' +
   "copies cannot carry #private fields. Use TypeScript 'private' fields in functions, or run subtasks in worker " +
   "threads (execution.runtime: threads), where every subtask gets its own instance)";
+
+/** The job's failure for a task's error: names the job, the operator (when known) and the task; keeps the cause. */
+export function jobFailure(
+  jobName: string,
+  jobId: string,
+  taskName: string,
+  error: SerializedError,
+  operatorName: string | undefined,
+  original: unknown,
+): JobExecutionError {
+  const cause = original instanceof Error ? original : deserializeError(error);
+  const where = operatorName !== undefined ? `operator '${operatorName}' in task '${taskName}'` : `task '${taskName}'`;
+  const message = `Job '${jobName}' (${jobId}) failed: ${where} threw ${error.name}: ${error.message}`;
+  const failure = new JobExecutionError(jobId, message, { cause });
+  failure.stack = `${failure.name}: ${message}\n    at ${where}\nCaused by: ${error.stack ?? `${error.name}: ${error.message}`}`;
+  return failure;
+}

@@ -1,10 +1,12 @@
 // How a job's checkpointing reaches its tasks: their checkpoint settings, the savepoint a job starts from, what
 // each subtask restores from a completed checkpoint, and the job's checkpoint metrics.
 
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckpointStatistics, CompletedCheckpoint } from '../checkpoint/checkpoint-coordinator.ts';
 import { loadCheckpoint } from '../checkpoint/checkpoint-storage.ts';
 import { SluiceError } from '../core/errors.ts';
+import { JobStatus } from '../core/job-status.ts';
 import type { Logger } from '../core/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import { resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
@@ -114,4 +116,19 @@ export async function loadInitialSavepoint(conf: Configuration, graph: JobGraph,
     rootDir: loaded.rootDir,
     stateSize: 0,
   };
+}
+
+/** `<taskmanager.state.local.root-dirs>/<jobId>` when local recovery is on. */
+export function localRecoveryRoot(conf: Configuration, jobId: string): string | undefined {
+  if (!conf.get(StateBackendOptions.LOCAL_RECOVERY)) return undefined;
+  const base = conf.get(StateBackendOptions.LOCAL_ROOT_DIRS) || join(tmpdir(), 'sluice-localState');
+  return join(resolveDirectory(base.split(',')[0]!.trim()), jobId);
+}
+
+/** Whether retained checkpoints outlive a job ending in `status` (Flink's externalized checkpoint cleanup). */
+export function retainCheckpointsWhenEnding(conf: Configuration, status: JobStatus): boolean {
+  const policy = conf.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT);
+  if (status === JobStatus.FINISHED || policy === 'NO_EXTERNALIZED_CHECKPOINTS') return false;
+  if (status === JobStatus.CANCELED) return policy === 'RETAIN_ON_CANCELLATION';
+  return true; // FAILED: both externalized policies keep them
 }

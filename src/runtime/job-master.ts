@@ -6,13 +6,8 @@ import type { SourceSplit } from '../api/source.ts';
 import type { NodePayload } from '../api/transformation.ts';
 import { TaskManagerOptions } from '../config/options.ts';
 import type { Clock } from '../core/clock.ts';
-import {
-  IllegalStateError,
-  JobCancellationError,
-  JobExecutionError,
-  deserializeError,
-  type SerializedError,
-} from '../core/errors.ts';
+import { IllegalStateError, JobCancellationError } from '../core/errors.ts';
+import { jobFailure } from './failure-annotation.ts';
 import { canTransition, isGloballyTerminal, JobStatus } from '../core/job-status.ts';
 import { componentLogger, type Logger } from '../core/logger.ts';
 import { CollectIterator } from './collect-iterator.ts';
@@ -30,14 +25,20 @@ import {
   type CompletedCheckpoint,
   type OperatorDescription,
 } from '../checkpoint/checkpoint-coordinator.ts';
-import { CheckpointStorage, resolveDirectory } from '../checkpoint/checkpoint-storage.ts';
-import { CheckpointingOptions, StateBackendOptions } from '../config/checkpointing-options.ts';
+import { CheckpointStorage } from '../checkpoint/checkpoint-storage.ts';
+import { CheckpointingOptions } from '../config/checkpointing-options.ts';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import type { DataAddress, TaskCheckpointSettings, TaskSpec } from './protocol.ts';
 import { createRestartBackoffTimeStrategy, type RestartBackoffTimeStrategy } from './restart-backoff.ts';
 import type { SlotAssignment } from './scheduler.ts';
-import { checkpointSettings, loadInitialSavepoint, registerCheckpointMetrics, restoreSpecFor } from './job-checkpointing.ts';
+import {
+  checkpointSettings,
+  loadInitialSavepoint,
+  localRecoveryRoot,
+  registerCheckpointMetrics,
+  restoreSpecFor,
+  retainCheckpointsWhenEnding,
+} from './job-checkpointing.ts';
 import { dirname, join } from 'node:path';
 
 export interface ClusterView {
@@ -447,12 +448,8 @@ export class JobMaster {
     return { ...this.#checkpointing, localRecoveryDir: join(root, tm, `${vertexId}-${subtask}`) };
   }
 
-  /** `<taskmanager.state.local.root-dirs>/<jobId>` when local recovery is on. */
   get #localRecoveryRoot(): string | undefined {
-    const conf = this.pipeline.configuration;
-    if (!conf.get(StateBackendOptions.LOCAL_RECOVERY)) return undefined;
-    const base = conf.get(StateBackendOptions.LOCAL_ROOT_DIRS) || join(tmpdir(), 'sluice-localState');
-    return join(resolveDirectory(base.split(',')[0]!.trim()), this.jobId);
+    return localRecoveryRoot(this.pipeline.configuration, this.jobId);
   }
 
   /** A task reached its end of input (checkpointing on): once all have, they may publish (final commit). */
@@ -502,7 +499,7 @@ export class JobMaster {
       }
       return;
     }
-    this.#onFailure(this.#jobFailure(task, report.error, report.operatorName, report.original), task);
+    this.#onFailure(jobFailure(this.jobName, this.jobId, task.name, report.error, report.operatorName, report.original), task);
   }
 
   /**
@@ -568,7 +565,7 @@ export class JobMaster {
     if (tasks !== this.#tasks) return; // a restart deployed new tasks meanwhile
     if (onlyIfRunning && (this.#status !== JobStatus.RUNNING || reports.some((r) => r.status !== 'FINISHED'))) return;
     if (isGloballyTerminal(this.#status)) return;
-    await this.#coordinator?.shutdown(this.#retainCheckpoints(status));
+    await this.#coordinator?.shutdown(retainCheckpointsWhenEnding(this.pipeline.configuration, status));
     // The shutdown awaited: a restart or a cancel may have begun meanwhile.
     if (tasks !== this.#tasks || isGloballyTerminal(this.#status) || !canTransition(this.#status, status)) return;
     if (onlyIfRunning && this.#status !== JobStatus.RUNNING) return;
@@ -577,23 +574,6 @@ export class JobMaster {
     if (localRoot !== undefined) await rm(localRoot, { recursive: true, force: true }).catch(() => {});
     this.#transition(status);
     this.#resolveTerminated();
-  }
-
-  /** Whether retained checkpoints outlive the job (Flink's externalized checkpoint cleanup). */
-  #retainCheckpoints(status: JobStatus): boolean {
-    const policy = this.pipeline.configuration.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT);
-    if (status === JobStatus.FINISHED || policy === 'NO_EXTERNALIZED_CHECKPOINTS') return false;
-    if (status === JobStatus.CANCELED) return policy === 'RETAIN_ON_CANCELLATION';
-    return true; // FAILED: both externalized policies keep them
-  }
-
-  #jobFailure(task: DeployedTask, error: SerializedError, operatorName: string | undefined, original: unknown): Error {
-    const cause = original instanceof Error ? original : deserializeError(error);
-    const where = operatorName !== undefined ? `operator '${operatorName}' in task '${task.name}'` : `task '${task.name}'`;
-    const message = `Job '${this.jobName}' (${this.jobId}) failed: ${where} threw ${error.name}: ${error.message}`;
-    const failure = new JobExecutionError(this.jobId, message, { cause });
-    failure.stack = `${failure.name}: ${message}\n    at ${where}\nCaused by: ${error.stack ?? `${error.name}: ${error.message}`}`;
-    return failure;
   }
 
   /** Settles with the job: resolves with FINISHED or CANCELED, rejects with the failure. */
