@@ -31,8 +31,7 @@ import { CheckpointBarrierHandler } from './checkpoint-barrier-handler.ts';
 import { Signal } from './network/channel.ts';
 import type { TaskStateSnapshot } from '../checkpoint/checkpoint-coordinator.ts';
 import { readStreamStateHandleLocalFirst } from '../state/stream-state-io.ts';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { LocalStateCopies } from './local-state-copies.ts';
 
 
 export interface TaskEnvironment {
@@ -81,8 +80,8 @@ export class Task {
   #draining = false;
   /** Set once the chain finished its input (the task then waits for the final checkpoint). */
   #atEndOfInput = false;
-  /** Local recovery: the local copy files (by checksum) of each checkpoint this task wrote. */
-  readonly #localCopies = new Map<number, Set<string>>();
+  /** Local recovery: the local copy files of each checkpoint this task wrote. */
+  readonly #localCopies: LocalStateCopies | undefined;
   /** State parts this task restored from its local copies and from checkpoint storage (local recovery). */
   readonly restoredFrom = { local: 0, remote: 0 };
   /** Time the last barrier alignment took (ms), for the checkpointAlignmentTime metric. */
@@ -110,6 +109,8 @@ export class Task {
     this.#watermarkInterval = conf.get(CoreOptions.AUTO_WATERMARK_INTERVAL);
     this.#latencyInterval = conf.get(CoreOptions.LATENCY_INTERVAL);
     this.time = new TaskTimeAccounting(env.clock.relativeTime());
+    const localDir = spec.checkpointing?.localRecoveryDir;
+    this.#localCopies = localDir === undefined ? undefined : new LocalStateCopies(localDir);
   }
 
   get name(): string {
@@ -155,7 +156,7 @@ export class Task {
   notifyCheckpointComplete(checkpointId: number): void {
     this.#post(async () => {
       if (this.chain === undefined) return;
-      await this.#pruneLocalCopies(checkpointId);
+      await this.#localCopies?.prune(checkpointId);
       await this.chain.notifyCheckpointComplete(checkpointId);
       if (this.#finalCheckpointId >= 0 && checkpointId >= this.#finalCheckpointId) this.#finalCheckpointComplete = true;
     });
@@ -178,18 +179,6 @@ export class Task {
     this.#post(async () => {
       if (this.#running) await this.chain?.notifyCheckpointAborted(checkpointId);
     });
-  }
-
-  /** Local recovery keeps the copies of the latest completed checkpoint only (and of newer pending ones). */
-  async #pruneLocalCopies(completed: number): Promise<void> {
-    const dir = this.spec.checkpointing?.localRecoveryDir;
-    const keep = this.#localCopies.get(completed);
-    if (dir === undefined || keep === undefined) return;
-    for (const [id, files] of [...this.#localCopies]) {
-      if (id >= completed) continue;
-      this.#localCopies.delete(id);
-      for (const file of files) if (!keep.has(file)) await rm(join(dir, file), { force: true });
-    }
   }
 
   #post(action: () => Promise<void>): void {
@@ -231,7 +220,7 @@ export class Task {
     // failure declines the checkpoint but the task goes on.
     const written = write().then(
       (state) => {
-        if (settings.localRecoveryDir !== undefined && barrier.targetLocation === undefined) this.#localCopies.set(id, localFiles(state));
+        if (barrier.targetLocation === undefined) this.#localCopies?.record(id, state);
         events.acknowledgeCheckpoint(id, state);
       },
       (error: unknown) => events.declineCheckpoint(id, error),
@@ -591,18 +580,4 @@ export class Task {
       }
     }
   }
-}
-
-/** The checksums of the file parts of a task's snapshot: the names of their local-recovery copies. */
-function localFiles(state: TaskStateSnapshot): Set<string> {
-  const files = new Set<string>();
-  for (const op of Object.values(state)) {
-    if (op.operator?.kind === 'file') files.add(op.operator.checksum);
-    for (const k of op.keyed) {
-      if (k.kind === 'heap') {
-        if (k.data.kind === 'file') files.add(k.data.checksum);
-      } else for (const f of [...k.sharedFiles, ...k.privateFiles]) if (f.kind === 'file') files.add(f.checksum);
-    }
-  }
-  return files;
 }
